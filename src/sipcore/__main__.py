@@ -1,0 +1,3 @@
+from sipcore.cli import main
+
+raise SystemExit(main())
