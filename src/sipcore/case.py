@@ -1,0 +1,589 @@
+"""The SIP case: commands decide, events record, and applying an event evolves the case.
+
+Every command method takes ``at`` (a timezone-aware datetime) and keyword arguments, and either
+raises a :class:`~sipcore.errors.Refusal` (leaving the case exactly as it was) or applies and
+returns an :class:`Outcome` with the events it produced and the advice of ``should`` rules.
+
+Checks run in the order of DOMAIN.md §4, and the first that refuses ends the checking: bad
+input, ``case.closed``, ``case.time_order``, the phase (``transition.not_allowed`` and the
+phase refusals of the table), then every rule of the command together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from sipcore import states
+from sipcore.commands import Command, PrefValue, build
+from sipcore.consent import Consent, Person
+from sipcore.deadlines import local_date
+from sipcore.errors import (
+    EventFormatError,
+    Finding,
+    InputError,
+    InputTypeError,
+    Refusal,
+    RuleViolation,
+)
+from sipcore.events import Declaration, Event
+from sipcore.plan import FollowUp, Note, PlanVersion
+from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting
+from sipcore.profiles import Profile
+from sipcore.rules import Context, registry
+from sipcore.states import CLOSED, Phase
+
+__all__ = ["Outcome", "SipCase"]
+
+KVA_MEETING = "AU124"  # Upprättande av SIP, HSL 16 kap. 4 § (source 001)
+KVA_DISCHARGE_MEETING = "AU125"  # Upprättande av SIP vid utskrivning, Lag 2017:612 4 kap. 1 §
+KVA_FOLLOW_UP = "AW010"  # Uppföljning av SIP
+
+_RULES = registry()
+
+
+@attrs.frozen
+class Outcome:
+    """What an applied command returns: its events and the advice of failed ``should`` rules."""
+
+    events: tuple[Event, ...]
+    advice: tuple[Finding, ...] = ()
+
+    @property
+    def advice_ids(self) -> tuple[str, ...]:
+        return tuple(f.rule_id for f in self.advice)
+
+
+@attrs.define(eq=False)
+class SipCase:
+    """One SIP case. Create it with :meth:`open_case` or :meth:`replay`."""
+
+    profile: Profile
+    person: Person
+    units: Mapping[str, str]
+    phase: Phase
+    opened_at: dt.datetime
+    opened_by: str
+    initiated_by: str
+    discharge_notice_at: dt.datetime | None = None
+    consents: tuple[Consent, ...] = ()
+    consent_refused_at: dt.datetime | None = None
+    coordinator: Coordinator | None = None
+    preferences: tuple[tuple[str, PrefValue], ...] = ()
+    invitations: tuple[Invitation, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    versions: tuple[PlanVersion, ...] = ()
+    closed_at: dt.datetime | None = None
+    closure_reason: str | None = None
+    decline_reason: str | None = None
+    voided_at: dt.datetime | None = None
+    notified: tuple[str, ...] = ()
+    _events: list[Event] = attrs.field(factory=list, alias="_events")
+
+    # --- creating a case ---------------------------------------------------------------------
+
+    @classmethod
+    def open_case(
+        cls,
+        *,
+        at: dt.datetime,
+        profile: Profile,
+        person: Person,
+        units: Mapping[str, str],
+        initiated_by: str,
+        unit: str,
+        discharge_notice_at: dt.datetime | None = None,
+    ) -> SipCase:
+        """Open a case for ``person`` with the declared ``units`` (id → principal)."""
+        if not isinstance(profile, Profile):
+            raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
+        declaration = Declaration(_checked_person(person), _checked_units(units))
+        args = build(
+            "open_case",
+            {"initiated_by": initiated_by, "unit": unit, "discharge_notice_at": discharge_notice_at},
+        )
+        at = _aware_at(at)
+        case = cls._from_declaration(profile, declaration, at, args)
+        case._check_units(args)
+        event = Event(
+            1, at, "open_case", args, states.OPENED, profile.key, profile.content_hash,
+            unit=unit, declaration=declaration,
+        )
+        case._events.append(event)
+        return case
+
+    @classmethod
+    def _from_declaration(
+        cls, profile: Profile, declaration: Declaration, at: dt.datetime, args: Any
+    ) -> SipCase:
+        return cls(
+            profile=profile,
+            person=declaration.person,
+            units=dict(declaration.units),
+            phase=states.OPENED,
+            opened_at=at,
+            opened_by=args.unit,
+            initiated_by=args.initiated_by,
+            discharge_notice_at=args.discharge_notice_at,
+        )
+
+    @classmethod
+    def replay(cls, events: Iterable[Event], profile: Profile | None = None) -> SipCase:
+        """Rebuild a case from its events. Without ``profile``, the profile each event names
+        (id, version) is loaded, and its content hash must match."""
+        items = list(events)
+        if not items or items[0].command != "open_case" or items[0].declaration is None:
+            raise EventFormatError("events[0]: expected the open_case event with a declaration")
+        first = items[0]
+        if profile is None:
+            from sipcore.profiles import load_profile
+
+            profile = load_profile(first.profile)
+        if profile.key != first.profile or profile.content_hash != first.profile_hash:
+            raise EventFormatError(
+                f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
+                f"not {profile.key} ({profile.content_hash[:12]})"
+            )
+        case = cls._from_declaration(profile, first.declaration, first.at, first.args)
+        case._events.append(first)
+        for i, event in enumerate(items[1:], start=1):
+            if event.seq != i + 1:
+                raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
+            if event.at < case._events[-1].at:
+                raise EventFormatError(f"events[{i}].at: earlier than the event before it")
+            if (event.profile, event.profile_hash) != (first.profile, first.profile_hash):
+                raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
+            case._apply(event)
+            if case.phase != event.phase:
+                raise EventFormatError(
+                    f"events[{i}].phase: recorded {event.phase}, replay gives {case.phase}"
+                )
+        return case
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
+
+    @property
+    def draft(self) -> PlanVersion | None:
+        """The version being drawn up, if the latest one is not approved."""
+        if self.versions and not self.versions[-1].approved:
+            return self.versions[-1]
+        return None
+
+    @property
+    def plan_version(self) -> int:
+        """The number of the latest plan version (0 before the first meeting)."""
+        return self.versions[-1].number if self.versions else 0
+
+    @property
+    def invitation(self) -> Invitation | None:
+        """The invitation in force (sent, not revoked), while the case is invited."""
+        if self.phase is states.INVITED and self.invitations:
+            return self.invitations[-1]
+        return None
+
+    @property
+    def kva(self) -> tuple[str, ...]:
+        """The KVÅ codes of the events, in event order."""
+        return tuple(e.kva for e in self._events if e.kva)
+
+    @property
+    def voided_notes(self) -> int:
+        """How many notes are void (every note of every version, after withdrawal)."""
+        return sum(len(v.notes) for v in self.versions) if self.voided_at else 0
+
+    def is_child(self, at: dt.datetime) -> bool:
+        return self.person.is_child(local_date(_aware_at(at)), self.profile.child_age_limit)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every field of the case as plain values: two cases with equal snapshots are equal."""
+        out = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        out["profile"] = (self.profile.key, self.profile.content_hash)
+        out["units"] = dict(self.units)
+        return out
+
+    # --- the commands of DOMAIN.md §4 --------------------------------------------------------
+
+    def decline_case(self, *, at: dt.datetime, reason: str | None = None) -> Outcome:
+        return self._execute("decline_case", at, {"reason": reason})
+
+    def record_consent(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``given_by``, ``form``, ``parties``, and ``guardians``, ``journal_ref``,
+        ``information``, ``valid_until``."""
+        return self._execute("record_consent", at, args)
+
+    def refuse_consent(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``journal_ref``."""
+        return self._execute("refuse_consent", at, args)
+
+    def appoint_coordinator(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``person``, ``unit``."""
+        return self._execute("appoint_coordinator", at, args)
+
+    def record_preferences(self, *, at: dt.datetime, **fields: PrefValue) -> Outcome:
+        """Free fields: place, time of day, max length, interpreter, picture support, …"""
+        return self._execute("record_preferences", at, {"fields": fields})
+
+    def send_invitation(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``meeting_at``, ``place``, ``form``, ``invitees``."""
+        return self._execute("send_invitation", at, args)
+
+    def answer_invitation(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``unit``, ``attending``, and ``attendee``, ``substitute``."""
+        return self._execute("answer_invitation", at, args)
+
+    def revoke_invitation(self, *, at: dt.datetime) -> Outcome:
+        return self._execute("revoke_invitation", at, {})
+
+    def hold_meeting(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``participants``, and ``person_present``, ``child_view``."""
+        return self._execute("hold_meeting", at, args)
+
+    def add_need(self, *, at: dt.datetime, text: str) -> Outcome:
+        return self._execute("add_need", at, {"text": text})
+
+    def add_goal(self, *, at: dt.datetime, text: str, horizon: str) -> Outcome:
+        return self._execute("add_goal", at, {"text": text, "horizon": horizon})
+
+    def add_intervention(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``text``, ``unit``, and ``responsible``."""
+        return self._execute("add_intervention", at, args)
+
+    def add_note(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``text``, and ``heading``."""
+        return self._execute("add_note", at, args)
+
+    def set_follow_up(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``date``, and ``place``."""
+        return self._execute("set_follow_up", at, args)
+
+    def document_plan(self, *, at: dt.datetime) -> Outcome:
+        return self._execute("document_plan", at, {})
+
+    def approve_plan(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``by``, and ``with_person``."""
+        return self._execute("approve_plan", at, args)
+
+    def start_follow_up(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``participants`` (optional)."""
+        return self._execute("start_follow_up", at, args)
+
+    def withdraw_consent(self, *, at: dt.datetime) -> Outcome:
+        return self._execute("withdraw_consent", at, {})
+
+    def record_death(self, *, at: dt.datetime) -> Outcome:
+        return self._execute("record_death", at, {})
+
+    def close_case(self, *, at: dt.datetime, reason: str | None = None) -> Outcome:
+        return self._execute("close_case", at, {"reason": reason})
+
+    def execute(self, command: str, *, at: dt.datetime, **args: Any) -> Outcome:
+        """Run ``command`` by name (as scenario files do)."""
+        if command == "open_case" or command not in states.COMMANDS:
+            raise InputError("command", "a command of an open case", command)
+        if command == "record_preferences":
+            args = {"fields": args}
+        return self._execute(command, at, args)
+
+    # --- deciding ----------------------------------------------------------------------------
+
+    def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
+        at = _aware_at(at)
+        args = build(command, raw)
+        self._check_units(args)
+        if self.phase is CLOSED:
+            raise RuleViolation(command, (_RULES["case.closed"].finding(),))
+        latest = self._events[-1].at
+        if at < latest:
+            raise Refusal(command, (_time_order(at, latest),))
+        row = states.row(self.phase, command)
+        if row is None:
+            refused = states.refusal_in(self.phase, command)
+            if refused is not None:
+                raise RuleViolation(command, (_RULES[refused].finding(str(self.phase)),))
+            raise states_not_allowed(command, self.phase)
+        if command == "answer_invitation":
+            self._check_invitee(args)
+        ctx = Context(self, self.profile, at, local_date(at), command, args)
+        failed: list[Finding] = []
+        advice: list[Finding] = []
+        for rule_id in row.rules:
+            rule = _RULES[rule_id]
+            level = self.profile.level(rule_id, rule.level)
+            if level == "off" or rule.check is None:
+                continue
+            detail = rule.check(ctx)
+            if detail is not None:
+                (failed if level == "must" else advice).append(rule.finding(detail, level))
+        if failed:
+            raise RuleViolation(command, tuple(failed))
+        if command == "withdraw_consent":
+            args = attrs.evolve(args, notify=self._units_to_notify())  # type: ignore[misc]
+        event = Event(
+            len(self._events) + 1,
+            at,
+            command,
+            args,
+            states.target(self.phase, command),
+            self.profile.key,
+            self.profile.content_hash,
+            unit=self._acting_unit(command, args),
+            kva=self._kva(command),
+        )
+        self._apply(event)
+        return Outcome((event,), tuple(advice))
+
+    def _check_units(self, args: Command) -> None:
+        for name, unit in args.unit_ids():
+            if unit not in self.units:
+                known = ", ".join(sorted(self.units))
+                raise InputError(name, f"a declared unit (one of: {known})", unit)
+
+    def _check_invitee(self, args: Any) -> None:
+        invitation = self.invitations[-1]
+        if args.unit not in invitation.invitees:
+            raise Refusal(
+                "answer_invitation",
+                (
+                    Finding(
+                        "invitation.not_invited",
+                        "refusal",
+                        f"{args.unit} är inte kallad till mötet",
+                        f"{args.unit} is not invited to the meeting",
+                    ),
+                ),
+            )
+
+    def _units_to_notify(self) -> tuple[str, ...]:
+        involved: dict[str, None] = {}
+        for consent in self.consents:
+            involved.update(dict.fromkeys(consent.parties))
+        for invitation in self.invitations:
+            involved.update(dict.fromkeys(invitation.invitees))
+        for meeting in self.meetings:
+            involved.update(dict.fromkeys(meeting.participants))
+        own = self.coordinator.unit if self.coordinator else None
+        return tuple(u for u in involved if u != own)
+
+    def _acting_unit(self, command: str, args: Any) -> str:
+        if command in ("appoint_coordinator", "answer_invitation"):
+            unit: str = args.unit
+            return unit
+        return self.coordinator.unit if self.coordinator else self.opened_by
+
+    def _kva(self, command: str) -> str | None:
+        if command == "hold_meeting":
+            return KVA_DISCHARGE_MEETING if self.discharge_notice_at else KVA_MEETING
+        return KVA_FOLLOW_UP if command == "start_follow_up" else None
+
+    # --- evolving ----------------------------------------------------------------------------
+
+    def _apply(self, event: Event) -> None:
+        """Apply an event: fire the phase machine, then evolve the state."""
+        states.fire(self.profile, self, event.command)
+        _EVOLVE[event.command](self, event.at, event.args)
+        self._events.append(event)
+
+
+def states_not_allowed(command: str, phase: Phase) -> Refusal:
+    from sipcore.errors import TransitionNotAllowed
+
+    return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase))
+
+
+def _time_order(at: dt.datetime, latest: dt.datetime) -> Finding:
+    return Finding(
+        "case.time_order",
+        "refusal",
+        f"tidpunkten {at.isoformat()} är tidigare än ärendets senaste händelse "
+        f"{latest.isoformat()}",
+        f"the time {at.isoformat()} is earlier than the case's latest event {latest.isoformat()}",
+    )
+
+
+def _aware_at(at: Any) -> dt.datetime:
+    if not isinstance(at, dt.datetime):
+        raise InputTypeError("at", "a timezone-aware datetime", at)
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InputError("at", "a timezone-aware datetime (a naive datetime has no offset)", at)
+    return at
+
+
+def _checked_person(person: Any) -> Person:
+    if not isinstance(person, Person):
+        raise InputTypeError("person", "a Person(birth_date, guardians)", person)
+    birth = person.birth_date
+    if isinstance(birth, dt.datetime) or not isinstance(birth, dt.date):
+        raise InputTypeError("person.birth_date", "a date", birth)
+    guardians = person.guardians
+    if isinstance(guardians, str) or not all(isinstance(g, str) and g for g in guardians):
+        raise InputTypeError("person.guardians", "a list of guardian ids", guardians)
+    return Person(birth, tuple(guardians))
+
+
+def _checked_units(units: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(units, Mapping) or not units:
+        raise InputTypeError("units", "a mapping of unit id to principal", units)
+    for unit, principal in units.items():
+        if not isinstance(unit, str) or not unit.strip():
+            raise InputError("units", "non-blank unit ids", unit)
+        if principal not in PRINCIPALS:
+            raise InputError(f"units.{unit}", "one of " + ", ".join(PRINCIPALS), principal)
+    return tuple(units.items())
+
+
+# --- how each event evolves the case ------------------------------------------------------------
+
+
+def _replace_draft(case: SipCase, version: PlanVersion) -> None:
+    case.versions = (*case.versions[:-1], version)
+
+
+def _edit(case: SipCase, **changes: Any) -> None:
+    _replace_draft(case, case.versions[-1].edited(**changes))
+
+
+def _add_note(case: SipCase, note: Note) -> None:
+    _edit(case, notes=(*case.versions[-1].notes, note))
+
+
+def _close(case: SipCase, at: dt.datetime, reason: str) -> None:
+    case.closed_at = at
+    case.closure_reason = reason
+
+
+def _on_decline(case: SipCase, at: dt.datetime, a: Any) -> None:
+    case.decline_reason = a.reason
+    _close(case, at, "declined")
+
+
+def _on_consent(case: SipCase, at: dt.datetime, a: Any) -> None:
+    consent = Consent(
+        at, a.given_by, a.form, a.parties, a.valid_until, a.guardians or (), a.journal_ref,
+        a.information,
+    )
+    case.consents = (*case.consents, consent)
+
+
+def _on_refuse(case: SipCase, at: dt.datetime, a: Any) -> None:
+    case.consent_refused_at = at
+    _close(case, at, "consent_refused")
+
+
+def _on_coordinator(case: SipCase, at: dt.datetime, a: Any) -> None:
+    case.coordinator = Coordinator(a.person, a.unit, at)
+
+
+def _on_preferences(case: SipCase, at: dt.datetime, a: Any) -> None:
+    merged = dict(case.preferences)
+    merged.update(a.fields)
+    case.preferences = tuple(merged.items())
+
+
+def _on_invite(case: SipCase, at: dt.datetime, a: Any) -> None:
+    invitation = Invitation(at, a.meeting_at, a.place, a.form, a.invitees)
+    case.invitations = (*case.invitations, invitation)
+
+
+def _on_answer(case: SipCase, at: dt.datetime, a: Any) -> None:
+    answer = Answer(at, a.attending, a.attendee, a.substitute)
+    case.invitations = (*case.invitations[:-1], case.invitations[-1].answered(a.unit, answer))
+
+
+def _on_revoke(case: SipCase, at: dt.datetime, a: Any) -> None:
+    revoked = attrs.evolve(case.invitations[-1], revoked_at=at)
+    case.invitations = (*case.invitations[:-1], revoked)
+
+
+def _on_meeting(case: SipCase, at: dt.datetime, a: Any) -> None:
+    kva = KVA_DISCHARGE_MEETING if case.discharge_notice_at else KVA_MEETING
+    meeting = Meeting("meeting", at, a.participants, kva, a.person_present, a.child_view)
+    case.meetings = (*case.meetings, meeting)
+    case.versions = (*case.versions, PlanVersion(case.plan_version + 1, at))
+
+
+def _on_need(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _add_note(case, Note("need", a.text, at))
+
+
+def _on_goal(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _add_note(case, Note("goal", a.text, at, horizon=a.horizon))
+
+
+def _on_intervention(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _add_note(case, Note("intervention", a.text, at, unit=a.unit, responsible=a.responsible))
+
+
+def _on_note(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _add_note(case, Note("note", a.text, at, heading=a.heading))
+
+
+def _on_follow_up_date(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _edit(case, follow_up=FollowUp(a.date, a.place))
+
+
+def _on_document(case: SipCase, at: dt.datetime, a: Any) -> None:
+    draft = case.versions[-1]
+    _replace_draft(
+        case,
+        attrs.evolve(
+            draft, documented_at=at, first_documented_at=draft.first_documented_at or at
+        ),
+    )
+
+
+def _on_approve(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _replace_draft(
+        case,
+        attrs.evolve(case.versions[-1], approved_at=at, approved_by=a.by, with_person=a.with_person),
+    )
+
+
+def _on_start_follow_up(case: SipCase, at: dt.datetime, a: Any) -> None:
+    meeting = Meeting("follow_up", at, a.participants, KVA_FOLLOW_UP)
+    case.meetings = (*case.meetings, meeting)
+    case.versions = (*case.versions, case.versions[-1].next_version(at))
+
+
+def _on_withdraw(case: SipCase, at: dt.datetime, a: Any) -> None:
+    case.voided_at = at
+    case.notified = a.notify
+    _close(case, at, "consent_withdrawn")
+
+
+def _on_death(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _close(case, at, "deceased")
+
+
+def _on_close(case: SipCase, at: dt.datetime, a: Any) -> None:
+    _close(case, at, a.reason)
+
+
+_EVOLVE = {
+    "decline_case": _on_decline,
+    "record_consent": _on_consent,
+    "refuse_consent": _on_refuse,
+    "appoint_coordinator": _on_coordinator,
+    "record_preferences": _on_preferences,
+    "send_invitation": _on_invite,
+    "answer_invitation": _on_answer,
+    "revoke_invitation": _on_revoke,
+    "hold_meeting": _on_meeting,
+    "add_need": _on_need,
+    "add_goal": _on_goal,
+    "add_intervention": _on_intervention,
+    "add_note": _on_note,
+    "set_follow_up": _on_follow_up_date,
+    "document_plan": _on_document,
+    "approve_plan": _on_approve,
+    "start_follow_up": _on_start_follow_up,
+    "withdraw_consent": _on_withdraw,
+    "record_death": _on_death,
+    "close_case": _on_close,
+}

@@ -1,0 +1,378 @@
+"""The arguments of each command of DOMAIN.md §4, validated as they are built.
+
+Each command has one frozen class. Building it checks every argument's type and value and
+raises :class:`~sipcore.errors.InputError` (or ``InputTypeError``) naming the argument and what
+was expected. An argument that a rule is about (``valid_until``, ``journal_ref`` of an oral
+consent, ``guardians``, ``substitute``, ``child_view``, ``reason``) may be missing or blank
+here: the rule refuses it, under its own id.
+
+The same per-argument kinds serialize the arguments to JSON and back (see
+:mod:`sipcore.events`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from sipcore.errors import InputError, InputTypeError
+
+__all__ = ["COMMAND_ARGS", "ArgKind", "Command", "build"]
+
+PrefValue = str | int | float | bool
+
+
+@attrs.frozen
+class ArgKind:
+    """How one kind of argument is checked and written to JSON."""
+
+    name: str
+    expected: str
+    check: Callable[[str, Any], Any]  # returns the normalized value or raises InputError
+    dump: Callable[[Any], Any]
+    load: Callable[[Any], Any]
+
+
+def _aware(name: str, value: Any) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise InputTypeError(name, "a timezone-aware datetime", value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(name, "a timezone-aware datetime (a naive datetime has no offset)", value)
+    return value
+
+
+def _date(name: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InputTypeError(name, "a date (YYYY-MM-DD), not a datetime", value)
+    return value
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise InputTypeError(name, "a text", value)
+    if not value.strip():
+        raise InputError(name, "a non-blank text", value)
+    return value
+
+
+def _maybe_text(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputTypeError(name, "a text", value)
+    return value
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InputTypeError(name, "true or false", value)
+    return value
+
+
+def _ids(name: str, value: Any, *, empty_ok: bool) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+        raise InputTypeError(name, "a list of ids", value)
+    items = tuple(sorted(value)) if isinstance(value, set | frozenset) else tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise InputError(name, "a list of non-blank ids", value)
+    if len(set(items)) != len(items):
+        raise InputError(name, "a list without repeated ids", value)
+    if not items and not empty_ok:
+        raise InputError(name, "at least one id", value)
+    return items
+
+
+def _prefs(name: str, value: Any) -> tuple[tuple[str, PrefValue], ...]:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    try:
+        items = tuple((k, v) for k, v in pairs)
+    except (TypeError, ValueError):
+        raise InputTypeError(name, "named fields", value) from None
+    for key, item in items:
+        if not isinstance(key, str) or not isinstance(item, str | int | float | bool):
+            raise InputTypeError(f"{name}.{key}", "a text, number or true/false", item)
+    return items
+
+
+def _iso_dt(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _opt(check: Callable[[str, Any], Any]) -> Callable[[str, Any], Any]:
+    return lambda name, value: None if value is None else check(name, value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _load_dt(value: Any) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def _load_date(value: Any) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _load_tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+
+
+def _dump_date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+KINDS: Mapping[str, ArgKind] = {
+    k.name: k
+    for k in (
+        ArgKind("aware", "a timezone-aware datetime", _aware, _iso_dt, _load_dt),
+        ArgKind("opt_aware", "a timezone-aware datetime", _opt(_aware), _iso_dt, _load_dt),
+        ArgKind("opt_date", "a date", _opt(_date), _dump_date, _load_date),
+        ArgKind("date", "a date", _date, _dump_date, _load_date),
+        ArgKind("text", "a non-blank text", _text, _same, _same),
+        ArgKind("opt_text", "a text", _maybe_text, _same, _same),
+        ArgKind("bool", "true or false", _bool, _same, _same),
+        ArgKind("ids", "a list of ids", lambda n, v: _ids(n, v, empty_ok=False), list, tuple),
+        ArgKind("opt_ids", "a list of ids", lambda n, v: _ids(n, v, empty_ok=True), list, tuple),
+        ArgKind(
+            "maybe_ids",
+            "a list of ids",
+            _opt(lambda n, v: _ids(n, v, empty_ok=True)),
+            lambda v: None if v is None else list(v),
+            lambda v: None if v is None else tuple(v),
+        ),
+        ArgKind("prefs", "named fields", _prefs, lambda v: [list(p) for p in v], _load_tuple),
+    )
+}
+
+
+def _choice(values: tuple[str, ...], *, optional: bool = False) -> ArgKind:
+    expected = "one of " + ", ".join(values)
+
+    def check(name: str, value: Any) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or value not in values:
+            raise InputError(name, expected, value)
+        return value
+
+    return ArgKind("choice", expected, check, _same, _same)
+
+
+def arg(
+    kind: str | ArgKind,
+    *,
+    unit: bool = False,
+    decided: bool = False,
+    default: Any = attrs.NOTHING,
+) -> Any:
+    """An argument field of ``kind``; ``unit=True`` marks ids that must be declared units and
+    ``decided=True`` a value the case decides (the caller does not give it)."""
+    spec = KINDS[kind] if isinstance(kind, str) else kind
+    return attrs.field(default=default, metadata={"kind": spec, "unit": unit, "decided": decided})
+
+
+@attrs.frozen(kw_only=True)
+class Command:
+    """Base of every command's arguments: checks each field by its kind when built."""
+
+    def __attrs_post_init__(self) -> None:
+        for field in attrs.fields(type(self)):
+            spec: ArgKind = field.metadata["kind"]
+            value = getattr(self, field.name)
+            object.__setattr__(self, field.name, spec.check(field.name, value))
+
+    def unit_ids(self) -> tuple[tuple[str, str], ...]:
+        """(argument, unit id) for every argument that names a unit."""
+        found: list[tuple[str, str]] = []
+        for field in attrs.fields(type(self)):
+            if not field.metadata["unit"]:
+                continue
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                found.append((field.name, value))
+            elif value is not None:
+                found.extend((field.name, v) for v in value)
+        return tuple(found)
+
+
+INITIATORS = ("person", "relative", "guardian", "staff")
+GIVERS = ("person", "guardians", "representative")
+CONSENT_FORMS = ("oral", "written")
+MEETING_FORMS = ("in_person", "video", "phone")
+HORIZONS = ("short", "long")
+CLOSE_REASONS = ("goals_met", "no_longer_needed")
+
+
+@attrs.frozen(kw_only=True)
+class OpenCase(Command):
+    initiated_by: str = arg(_choice(INITIATORS))
+    unit: str = arg("text", unit=True)
+    discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class DeclineCase(Command):
+    reason: str | None = arg("opt_text", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class RecordConsent(Command):
+    given_by: str = arg(_choice(GIVERS))
+    form: str = arg(_choice(CONSENT_FORMS))
+    parties: tuple[str, ...] = arg("ids", unit=True)
+    guardians: tuple[str, ...] | None = arg("maybe_ids", default=None)
+    journal_ref: str | None = arg("opt_text", default=None)
+    information: tuple[str, ...] = arg("opt_ids", default=())
+    valid_until: dt.date | None = arg("opt_date", default=None)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.given_by != "guardians" and self.guardians is not None:
+            raise InputError("guardians", "absent unless given_by is 'guardians'", self.guardians)
+
+
+@attrs.frozen(kw_only=True)
+class RefuseConsent(Command):
+    journal_ref: str = arg("text")
+
+
+@attrs.frozen(kw_only=True)
+class AppointCoordinator(Command):
+    person: str = arg("text")
+    unit: str = arg("text", unit=True)
+
+
+@attrs.frozen(kw_only=True)
+class RecordPreferences(Command):
+    fields: tuple[tuple[str, PrefValue], ...] = arg("prefs", default=())
+
+
+@attrs.frozen(kw_only=True)
+class SendInvitation(Command):
+    meeting_at: dt.datetime = arg("aware")
+    place: str = arg("text")
+    form: str = arg(_choice(MEETING_FORMS))
+    invitees: tuple[str, ...] = arg("ids", unit=True)
+
+
+@attrs.frozen(kw_only=True)
+class AnswerInvitation(Command):
+    unit: str = arg("text", unit=True)
+    attending: bool = arg("bool")
+    attendee: str | None = arg("opt_text", default=None)
+    substitute: str | None = arg("opt_text", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class NoArguments(Command):
+    pass
+
+
+@attrs.frozen(kw_only=True)
+class HoldMeeting(Command):
+    participants: tuple[str, ...] = arg("ids", unit=True)
+    person_present: bool = arg("bool", default=True)
+    child_view: str | None = arg("opt_text", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class AddNeed(Command):
+    text: str = arg("text")
+
+
+@attrs.frozen(kw_only=True)
+class AddGoal(Command):
+    text: str = arg("text")
+    horizon: str = arg(_choice(HORIZONS))
+
+
+@attrs.frozen(kw_only=True)
+class AddIntervention(Command):
+    text: str = arg("text")
+    unit: str = arg("text", unit=True)
+    responsible: str | None = arg("opt_text", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class AddNote(Command):
+    text: str = arg("text")
+    heading: str | None = arg("opt_text", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class SetFollowUp(Command):
+    date: dt.date = arg("date")
+    place: str | None = arg("opt_text", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class ApprovePlan(Command):
+    by: str = arg("text")
+    with_person: bool = arg("bool", default=True)
+
+
+@attrs.frozen(kw_only=True)
+class StartFollowUp(Command):
+    participants: tuple[str, ...] = arg("opt_ids", unit=True, default=())
+
+
+@attrs.frozen(kw_only=True)
+class WithdrawConsent(Command):
+    # Decided by the case, not given by the caller: the units to notify (DOMAIN.md §5).
+    notify: tuple[str, ...] = arg("opt_ids", decided=True, default=())
+
+
+@attrs.frozen(kw_only=True)
+class CloseCase(Command):
+    reason: str | None = arg("opt_text", default=None)
+
+
+COMMAND_ARGS: Mapping[str, type[Command]] = {
+    "open_case": OpenCase,
+    "decline_case": DeclineCase,
+    "record_consent": RecordConsent,
+    "refuse_consent": RefuseConsent,
+    "appoint_coordinator": AppointCoordinator,
+    "record_preferences": RecordPreferences,
+    "send_invitation": SendInvitation,
+    "answer_invitation": AnswerInvitation,
+    "revoke_invitation": NoArguments,
+    "hold_meeting": HoldMeeting,
+    "add_need": AddNeed,
+    "add_goal": AddGoal,
+    "add_intervention": AddIntervention,
+    "add_note": AddNote,
+    "set_follow_up": SetFollowUp,
+    "document_plan": NoArguments,
+    "approve_plan": ApprovePlan,
+    "start_follow_up": StartFollowUp,
+    "withdraw_consent": WithdrawConsent,
+    "record_death": NoArguments,
+    "close_case": CloseCase,
+}
+
+
+def parameters(command: str) -> tuple[attrs.Attribute[Any], ...]:
+    """The argument fields of ``command`` that a caller may give."""
+    cls = COMMAND_ARGS[command]
+    return tuple(f for f in attrs.fields(cls) if not f.metadata["decided"])
+
+
+def build(command: str, args: Mapping[str, Any]) -> Command:
+    """Build and check the arguments of ``command``; unknown or missing arguments are refused."""
+    cls = COMMAND_ARGS[command]
+    known = {f.name: f for f in parameters(command)}
+    for name in args:
+        if name not in known:
+            listed = ", ".join(known) or "none"
+            raise InputError(name, f"an argument of {command} (one of: {listed})")
+    for name, field in known.items():
+        if field.default is attrs.NOTHING and name not in args:
+            spec: ArgKind = field.metadata["kind"]
+            raise InputError(name, f"{spec.expected} (required by {command})")
+    return cls(**args)

@@ -1,0 +1,325 @@
+"""The Swedish working-day calendar, 1990–2100.
+
+A *working day* is a Monday to Friday that is neither an allmän helgdag nor one of the three eves
+that Lag (1930:173) 2 § treats like one: midsommarafton, julafton and nyårsafton. The helgdagar
+are those of Lag (1989:253): annandag pingst until 2004, nationaldagen (6 June) from 2005.
+
+Counting (DOMAIN.md §6):
+
+* "N working days after D" is the N-th working day strictly after D (:func:`add_working_days`).
+* "N calendar days after D" is D + N days; when a statute sets the period, Lag (1930:173) 2 §
+  moves a last day that is not a working day to the next working day
+  (:func:`add_calendar_days` with ``statutory=True``, :func:`roll_forward`).
+
+The holidays come from the ``holidays`` package, configured explicitly: Sweden, categories
+``PUBLIC`` (Lag 1989:253) and ``DE_FACTO`` (the three eves), ``include_sundays=False`` (Sundays
+are weekend days anyway), language ``sv``. No code here looks at a holiday's name. The calendar
+is built once, on first use, as lookup tables over every day of the supported years, so every
+function below costs a few list lookups. Importing this module builds nothing.
+
+Every date outside 1990-01-01 … 2100-12-31, given or computed, raises
+:class:`~sipcore.errors.OutOfRangeError`; a ``datetime`` where a ``date`` is meant, or a
+``bool``, ``float`` or ``str`` where a count is meant, raises
+:class:`~sipcore.errors.InputTypeError`.
+
+References:
+    * Lag (1989:253) om allmänna helgdagar, 1–2 §§ (the helgdagar and their dates).
+    * SFS 2004:1320, amending Lag (1989:253): nationaldagen replaces annandag pingst from 2005.
+    * Lag (1930:173) om beräkning av lagstadgad tid, 2 § (a last day on a Saturday, Sunday,
+      allmän helgdag, midsommarafton, julafton or nyårsafton moves to the next vardag).
+"""
+
+from __future__ import annotations
+
+import operator
+import threading
+from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING
+
+from sipcore.errors import InputError, InputTypeError, OutOfRangeError
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "TIMEZONE",
+    "add_calendar_days",
+    "add_working_days",
+    "is_working_day",
+    "local_date",
+    "non_working_weekdays",
+    "roll_forward",
+    "working_days_between",
+    "working_days_in_year",
+]
+
+FIRST_YEAR = 1990
+"""The first year the calendar covers."""
+
+LAST_YEAR = 2100
+"""The last year the calendar covers (the last year the ``holidays`` package computes)."""
+
+TIMEZONE = "Europe/Stockholm"
+"""The time zone whose dates the calendar counts (DOMAIN.md §6)."""
+
+_FIRST_DATE = date(FIRST_YEAR, 1, 1)
+_LAST_DATE = date(LAST_YEAR, 12, 31)
+_FIRST_ORDINAL = _FIRST_DATE.toordinal()
+_DAYS = _LAST_DATE.toordinal() - _FIRST_ORDINAL + 1
+_RANGE = f"{_FIRST_DATE} to {_LAST_DATE}"
+_RANGE_TEXT = f"a date from {_RANGE} (the years {FIRST_YEAR}–{LAST_YEAR} the calendar covers)"
+_SATURDAY = 5
+
+
+class _Calendar:
+    """The lookup tables, indexed by day offset ``i`` from 1990-01-01.
+
+    ``upto[i]``: working days on or before day ``i``; ``before[i]``: working days strictly
+    before day ``i``; ``working[i]``: 1 if day ``i`` is a working day; ``days[k]``: the k-th
+    working day (0-based), so ``days[upto[i] - 1]`` is the last working day on or before ``i``.
+    """
+
+    __slots__ = ("before", "days", "size", "upto", "working")
+
+    def __init__(self, working: bytes) -> None:
+        upto: list[int] = []
+        before: list[int] = []
+        days: list[date] = []
+        count = 0
+        for i, flag in enumerate(working):
+            before.append(count)
+            if flag:
+                count += 1
+                days.append(date.fromordinal(_FIRST_ORDINAL + i))
+            upto.append(count)
+        self.working = working
+        self.upto = upto
+        self.before = before
+        self.days = days
+        self.size = count
+
+
+_CALENDAR: _Calendar | None = None
+_BUILD_LOCK = threading.Lock()
+
+
+def _non_working_dates() -> frozenset[date]:
+    """Every allmän helgdag and the three eves, 1990–2100, from ``holidays``."""
+    try:
+        from holidays.constants import DE_FACTO, PUBLIC
+        from holidays.countries.sweden import Sweden
+
+        calendar = Sweden(
+            years=range(FIRST_YEAR, LAST_YEAR + 1),
+            expand=False,
+            categories=(PUBLIC, DE_FACTO),
+            language="sv",
+            include_sundays=False,
+        )
+    except (ImportError, NotImplementedError, TypeError) as exc:  # pragma: no cover
+        raise RuntimeError(
+            "sipcore.deadlines needs holidays>=0.88 (Sweden with the DE_FACTO category: "
+            f"midsommarafton, julafton, nyårsafton): {exc}"
+        ) from exc
+    return frozenset(calendar.keys())
+
+
+def _build() -> _Calendar:
+    """Build the tables once (thread-safe) and return them."""
+    global _CALENDAR
+    with _BUILD_LOCK:
+        if _CALENDAR is None:
+            closed = _non_working_dates()
+            flags = bytearray(_DAYS)
+            for i in range(_DAYS):
+                day = date.fromordinal(_FIRST_ORDINAL + i)
+                flags[i] = day.weekday() < _SATURDAY and day not in closed
+            _CALENDAR = _Calendar(bytes(flags))
+        return _CALENDAR
+
+
+# --- argument checks (slow paths; the public functions inline the fast ones) -------------------
+
+
+def _check_date(value: object, argument: str) -> None:
+    """Refuse anything that is not a plain date; a datetime is a date subclass, so say so."""
+    if isinstance(value, datetime):
+        raise InputTypeError(
+            argument,
+            "a datetime.date, not a datetime (use local_date() for a point in time)",
+            value,
+        )
+    if not isinstance(value, date):
+        raise InputTypeError(argument, "a datetime.date", value)
+
+
+def _date_out_of_range(argument: str, value: date) -> OutOfRangeError:
+    return OutOfRangeError(argument, _RANGE_TEXT, value)
+
+
+def _result_out_of_range(argument: str, value: int, start: date, unit: str) -> OutOfRangeError:
+    return OutOfRangeError(
+        argument,
+        f"a count whose result stays within the calendar's range {_RANGE} "
+        f"({start} + {value} {unit} leaves it)",
+        value,
+    )
+
+
+def _check_count(value: object, argument: str) -> int:
+    """Return ``value`` as an int; refuse bool, float, str and anything else not integral."""
+    if isinstance(value, bool):
+        raise InputTypeError(argument, "an int, not a bool", value)
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise InputTypeError(argument, "an int", value) from None
+
+
+def _check_year(value: object, argument: str) -> int:
+    year = _check_count(value, argument)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise OutOfRangeError(argument, f"a year from {FIRST_YEAR} to {LAST_YEAR}", value)
+    return year
+
+
+# --- the calendar ------------------------------------------------------------------------------
+
+
+def is_working_day(d: date) -> bool:
+    """Whether ``d`` is a working day: Monday–Friday, not an allmän helgdag (Lag 1989:253),
+    not midsommarafton, julafton or nyårsafton."""
+    if type(d) is not date:
+        _check_date(d, "d")
+    i = d.toordinal() - _FIRST_ORDINAL
+    if not 0 <= i < _DAYS:
+        raise _date_out_of_range("d", d)
+    cal = _CALENDAR or _build()
+    return cal.working[i] == 1
+
+
+def add_working_days(d: date, n: int) -> date:
+    """The ``n``-th working day strictly after ``d`` (``n`` ≥ 1), the ``|n|``-th working day
+    strictly before ``d`` (``n`` ≤ -1); for ``n`` = 0, ``d`` if it is a working day, else the
+    next working day."""
+    if type(d) is not date:
+        _check_date(d, "d")
+    i = d.toordinal() - _FIRST_ORDINAL
+    if not 0 <= i < _DAYS:
+        raise _date_out_of_range("d", d)
+    if type(n) is not int:
+        n = _check_count(n, "n")
+    cal = _CALENDAR or _build()
+    k = (cal.upto[i] - 1 if n > 0 else cal.before[i]) + n
+    if not 0 <= k < cal.size:  # a negative k would silently index from the end
+        raise _result_out_of_range("n", n, d, "working day(s)")
+    return cal.days[k]
+
+
+def working_days_between(start: date, end: date) -> int:
+    """The number of working days passed going from ``start`` to ``end``.
+
+    Going forward (``end`` ≥ ``start``): the working days ``w`` with ``start < w <= end``.
+    Going back (``end`` < ``start``): minus the working days ``w`` with ``end <= w < start``.
+    In both directions the starting day is not counted and the day arrived at is, so that
+    ``working_days_between(d, add_working_days(d, n)) == n`` for every ``n`` ≠ 0. (So the
+    function is not antisymmetric when ``start`` or ``end`` is not a working day.)
+    """
+    if type(start) is not date:
+        _check_date(start, "start")
+    if type(end) is not date:
+        _check_date(end, "end")
+    s = start.toordinal() - _FIRST_ORDINAL
+    if not 0 <= s < _DAYS:
+        raise _date_out_of_range("start", start)
+    e = end.toordinal() - _FIRST_ORDINAL
+    if not 0 <= e < _DAYS:
+        raise _date_out_of_range("end", end)
+    cal = _CALENDAR or _build()
+    if e >= s:
+        return cal.upto[e] - cal.upto[s]
+    return cal.before[e] - cal.before[s]
+
+
+def roll_forward(d: date) -> date:
+    """Lag (1930:173) 2 §: ``d`` itself if it is a working day, else the next working day."""
+    if type(d) is not date:
+        _check_date(d, "d")
+    i = d.toordinal() - _FIRST_ORDINAL
+    if not 0 <= i < _DAYS:
+        raise _date_out_of_range("d", d)
+    cal = _CALENDAR or _build()
+    k = cal.before[i]
+    if k >= cal.size:
+        raise OutOfRangeError(
+            "d", f"a date whose next working day is within the calendar's range {_RANGE}", d
+        )
+    return cal.days[k]
+
+
+def add_calendar_days(d: date, n: int, *, statutory: bool) -> date:
+    """``d`` + ``n`` days; with ``statutory=True`` (a period set by lag or förordning) the last
+    day moves to the next working day by Lag (1930:173) 2 §."""
+    if type(d) is not date:
+        _check_date(d, "d")
+    if not _FIRST_DATE <= d <= _LAST_DATE:
+        raise _date_out_of_range("d", d)
+    if type(n) is not int:
+        n = _check_count(n, "n")
+    if type(statutory) is not bool:
+        raise InputTypeError("statutory", "a bool", statutory)
+    i = d.toordinal() - _FIRST_ORDINAL + n
+    if not 0 <= i < _DAYS:
+        raise _result_out_of_range("n", n, d, "calendar day(s)")
+    if not statutory:
+        return date.fromordinal(_FIRST_ORDINAL + i)
+    cal = _CALENDAR or _build()
+    k = cal.before[i]
+    if k >= cal.size:
+        raise _result_out_of_range("n", n, d, "calendar day(s), rolled forward,")
+    return cal.days[k]
+
+
+@cache
+def _stockholm() -> ZoneInfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(TIMEZONE)
+
+
+def local_date(at: datetime) -> date:
+    """The Europe/Stockholm date of the aware datetime ``at`` (any year).
+
+    A naive datetime is refused: it names no point in time.
+    """
+    if not isinstance(at, datetime):
+        raise InputTypeError("at", "a timezone-aware datetime.datetime", at)
+    if at.utcoffset() is None:
+        raise InputError("at", "a timezone-aware datetime (tzinfo set), not a naive one", at)
+    return at.astimezone(_stockholm()).date()
+
+
+def working_days_in_year(year: int) -> int:
+    """The number of working days in ``year``."""
+    year = _check_year(year, "year")
+    cal = _CALENDAR or _build()
+    last = date(year, 12, 31).toordinal() - _FIRST_ORDINAL
+    return cal.upto[last] - cal.before[date(year, 1, 1).toordinal() - _FIRST_ORDINAL]
+
+
+def non_working_weekdays(start_year: int = FIRST_YEAR, end_year: int = LAST_YEAR) -> list[date]:
+    """Every Monday–Friday of ``start_year`` … ``end_year`` (inclusive) that is not a working
+    day: the weekday helgdagar and eves, in date order."""
+    first = _check_year(start_year, "start_year")
+    last = _check_year(end_year, "end_year")
+    cal = _CALENDAR or _build()
+    lo = date(first, 1, 1).toordinal() - _FIRST_ORDINAL
+    hi = date(last, 12, 31).toordinal() - _FIRST_ORDINAL
+    return [
+        day
+        for day in (date.fromordinal(_FIRST_ORDINAL + i) for i in range(lo, hi + 1))
+        if day.weekday() < _SATURDAY and not cal.working[day.toordinal() - _FIRST_ORDINAL]
+    ]

@@ -1,0 +1,182 @@
+"""Frozen domain events, and their JSON form.
+
+Every applied command produces one :class:`Event`: when, which command with which (validated)
+arguments, the phase it led to, the acting unit, the KVÅ code where DOMAIN.md §8 gives one, and
+the profile (id, version and content hash) it was decided under. The first event of a case
+(``open_case``) also carries the case's declaration: the person and the units with their
+principals. Replaying the events rebuilds the case (:meth:`sipcore.case.SipCase.replay`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from sipcore.commands import COMMAND_ARGS, ArgKind, Command
+from sipcore.consent import Person
+from sipcore.errors import EventFormatError, SipError
+from sipcore.states import Phase
+
+__all__ = ["SCHEMA_VERSION", "Declaration", "Event", "events_from_json", "events_to_json"]
+
+SCHEMA_VERSION = 1
+
+
+@attrs.frozen
+class Declaration:
+    """What a case knows from its start: the person and each unit's principal."""
+
+    person: Person
+    units: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class Event:
+    """One applied command."""
+
+    seq: int
+    at: dt.datetime
+    command: str
+    args: Command
+    phase: Phase
+    profile: str
+    profile_hash: str
+    unit: str | None = None
+    kva: str | None = None
+    declaration: Declaration | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (see :func:`events_to_json`)."""
+        out: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "command": self.command,
+            "args": {
+                f.name: f.metadata["kind"].dump(getattr(self.args, f.name))
+                for f in attrs.fields(type(self.args))
+            },
+            "phase": str(self.phase),
+            "profile": self.profile,
+            "profile_hash": self.profile_hash,
+            "unit": self.unit,
+            "kva": self.kva,
+        }
+        if self.declaration is not None:
+            person = self.declaration.person
+            out["declaration"] = {
+                "birth_date": person.birth_date.isoformat(),
+                "guardians": list(person.guardians),
+                "units": dict(self.declaration.units),
+            }
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "event") -> Event:
+        """Rebuild an event from :meth:`to_dict`'s form; a malformed field is named."""
+        if not isinstance(data, Mapping):
+            raise EventFormatError(f"{where}: expected an object, got {type(data).__name__}")
+        expected = {"schema", "seq", "at", "command", "args", "phase", "profile",
+                    "profile_hash", "unit", "kva", "declaration"}
+        unknown = sorted(set(data) - expected)
+        if unknown:
+            raise EventFormatError(f"{where}.{unknown[0]}: unknown field")
+        schema = _field(data, where, "schema", int)
+        if schema != SCHEMA_VERSION:
+            raise EventFormatError(
+                f"{where}.schema: expected {SCHEMA_VERSION}, got {schema!r} (unknown schema)"
+            )
+        command = _field(data, where, "command", str)
+        if command not in COMMAND_ARGS:
+            raise EventFormatError(f"{where}.command: unknown command {command!r}")
+        phase = _field(data, where, "phase", str)
+        if phase not in Phase.__members__.values():
+            raise EventFormatError(f"{where}.phase: unknown phase {phase!r}")
+        unit = data.get("unit")
+        kva = data.get("kva")
+        for name, value in (("unit", unit), ("kva", kva)):
+            if value is not None and not isinstance(value, str):
+                raise EventFormatError(f"{where}.{name}: expected a text or null")
+        try:
+            at = dt.datetime.fromisoformat(_field(data, where, "at", str))
+        except ValueError:
+            raise EventFormatError(f"{where}.at: expected an ISO datetime") from None
+        return cls(
+            seq=_field(data, where, "seq", int),
+            at=at,
+            command=command,
+            args=_load_args(command, _field(data, where, "args", dict), f"{where}.args"),
+            phase=Phase(phase),
+            profile=_field(data, where, "profile", str),
+            profile_hash=_field(data, where, "profile_hash", str),
+            unit=unit,
+            kva=kva,
+            declaration=_load_declaration(data.get("declaration"), f"{where}.declaration"),
+        )
+
+
+def _field(data: Mapping[str, Any], where: str, name: str, kind: type) -> Any:
+    if name not in data:
+        raise EventFormatError(f"{where}.{name}: missing")
+    value = data[name]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise EventFormatError(f"{where}.{name}: expected {kind.__name__}, got {value!r}")
+    return value
+
+
+def _load_args(command: str, raw: dict[str, Any], where: str) -> Command:
+    cls = COMMAND_ARGS[command]
+    fields = {f.name: f for f in attrs.fields(cls)}
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in fields:
+            raise EventFormatError(f"{where}.{name}: unknown argument of {command}")
+        spec: ArgKind = fields[name].metadata["kind"]
+        try:
+            values[name] = spec.load(value)
+        except (TypeError, ValueError):
+            raise EventFormatError(f"{where}.{name}: expected {spec.expected}") from None
+    try:
+        return cls(**values)
+    except SipError as exc:
+        raise EventFormatError(f"{where}: {exc}") from None
+    except TypeError as exc:
+        raise EventFormatError(f"{where}: {exc}") from None
+
+
+def _load_declaration(raw: Any, where: str) -> Declaration | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise EventFormatError(f"{where}: expected an object")
+    try:
+        birth = dt.date.fromisoformat(_field(raw, where, "birth_date", str))
+    except ValueError:
+        raise EventFormatError(f"{where}.birth_date: expected an ISO date") from None
+    guardians = _field(raw, where, "guardians", list)
+    units = _field(raw, where, "units", dict)
+    if not all(isinstance(g, str) for g in guardians):
+        raise EventFormatError(f"{where}.guardians: expected a list of ids")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in units.items()):
+        raise EventFormatError(f"{where}.units: expected unit ids mapped to principals")
+    return Declaration(Person(birth, tuple(guardians)), tuple(units.items()))
+
+
+def events_to_json(events: Iterable[Event]) -> str:
+    """The events as a JSON array (each with ``schema``)."""
+    return json.dumps([e.to_dict() for e in events], ensure_ascii=False)
+
+
+def events_from_json(text: str) -> list[Event]:
+    """Events from :func:`events_to_json`; malformed JSON is refused naming the field."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EventFormatError(f"events: not JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(raw, list):
+        raise EventFormatError("events: expected a JSON array of events")
+    return [Event.from_dict(item, f"events[{i}]") for i, item in enumerate(raw)]

@@ -1,0 +1,158 @@
+"""The statutes, regional routines and guidance that sipcore's rules and profiles cite.
+
+Every citation is a :class:`LegalRef` in :data:`CATALOGUE`, under a stable key. Statute
+citations carry the dates they are valid: the SIP provision moved from HSL (1982:763) 3 f § to
+HSL (2017:30) 16 kap. 4 § on 2017-04-01, and from SoL (2001:453) 2 kap. 7 § to SoL (2025:400)
+10 kap. 8–9 §§ on 2025-07-01 (LEGAL.md §1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+__all__ = ["CATALOGUE", "Cite", "LegalRef", "RefKind", "resolve"]
+
+RefKind = Literal["statute", "routine", "guidance"]
+
+
+@attrs.frozen
+class LegalRef:
+    """One statute section, regional routine or guidance page."""
+
+    key: str
+    kind: RefKind
+    title: str
+    sfs: str | None = None
+    chapter: str | None = None
+    section: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    document: str | None = None  # file under shared/sources, for routines and 1177 pages
+    url: str | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Whether this citation is in force (statutes) or current (routines) on ``day``."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_to is None or day <= self.valid_to
+
+    def cite(self) -> str:
+        """A human citation, e.g. ``HSL (2017:30) 16 kap. 4 §``."""
+        if self.kind != "statute":
+            return self.title
+        where = " ".join(
+            part
+            for part in (
+                f"{self.chapter} kap." if self.chapter else "",
+                f"{self.section} §" if self.section else "",
+            )
+            if part
+        )
+        return f"{self.title} ({self.sfs}) {where}".strip()
+
+    def validity(self) -> str:
+        """The period of validity as text, e.g. ``2010-01-01 – 2025-06-30``."""
+        start = self.valid_from.isoformat() if self.valid_from else ""
+        end = self.valid_to.isoformat() if self.valid_to else ""
+        return f"{start} – {end}".strip() if (start or end) else ""
+
+
+@attrs.frozen
+class Cite:
+    """A rule's or parameter's reference to the catalogue, with the part and the words it uses."""
+
+    key: str
+    part: str = ""  # stycke, punkt or step, e.g. "2 st."
+    quote: str = ""
+
+    @property
+    def ref(self) -> LegalRef:
+        return resolve(self.key)
+
+    def __str__(self) -> str:
+        text = self.ref.cite() + (f" {self.part}" if self.part else "")
+        return text + (f": \u201d{self.quote}\u201d" if self.quote else "")
+
+
+def _statute(
+    key: str,
+    title: str,
+    sfs: str,
+    chapter: str | None,
+    section: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+) -> LegalRef:
+    return LegalRef(key, "statute", title, sfs, chapter, section, valid_from, valid_to)
+
+
+_D = dt.date
+
+CATALOGUE: Mapping[str, LegalRef] = {
+    ref.key: ref
+    for ref in (
+        _statute("hsl_1982_3f", "HSL", "1982:763", None, "3 f", _D(2010, 1, 1), _D(2017, 3, 31)),
+        _statute("hsl_16_4", "HSL", "2017:30", "16", "4", _D(2017, 4, 1)),
+        _statute("sol_2001_2_7", "SoL", "2001:453", "2", "7", _D(2010, 1, 1), _D(2025, 6, 30)),
+        _statute("sol_10_8", "SoL", "2025:400", "10", "8", _D(2025, 7, 1)),
+        _statute("sol_10_9", "SoL", "2025:400", "10", "9", _D(2025, 7, 1)),
+        _statute("lusv_1_3", "Lag om samverkan vid utskrivning", "2017:612", "1", "3",
+                 _D(2018, 1, 1)),
+        _statute("lusv_3_1", "Lag om samverkan vid utskrivning", "2017:612", "3", "1",
+                 _D(2018, 1, 1)),
+        _statute("lusv_4_1", "Lag om samverkan vid utskrivning", "2017:612", "4", "1",
+                 _D(2018, 1, 1)),
+        _statute("lusv_4_2", "Lag om samverkan vid utskrivning", "2017:612", "4", "2",
+                 _D(2018, 1, 1)),
+        _statute("lusv_4_3", "Lag om samverkan vid utskrivning", "2017:612", "4", "3",
+                 _D(2018, 1, 1)),
+        _statute("lag_1930_173_2", "Lag om beräkning av lagstadgad tid", "1930:173", None, "2",
+                 _D(1930, 7, 1)),
+        _statute("lag_1989_253_1", "Lag om allmänna helgdagar", "1989:253", None, "1",
+                 _D(1989, 7, 1)),
+        _statute("fb_6_11", "Föräldrabalken", "1949:381", "6", "11", _D(1950, 1, 1)),
+        _statute("fb_6_13", "Föräldrabalken", "1949:381", "6", "13", _D(1950, 1, 1)),
+        LegalRef(
+            "src_000", "routine",
+            "Region Jönköpings län, RUTIN Att göra en SIP, version 4.0",
+            valid_from=_D(2024, 5, 29), document="000_963e4feb5670d98a.txt",
+        ),
+        LegalRef(
+            "src_001", "guidance", "Vårdsamverkan Västra Götaland, SIP (2021-03-19)",
+            valid_from=_D(2021, 3, 19), document="001_95b41a0e0d518416.txt",
+        ),
+        LegalRef(
+            "src_002", "guidance", "1177 Jönköpings län, Samordnad individuell plan, SIP",
+            document="002_c5aaf29f275c98eb.txt",
+        ),
+        LegalRef(
+            "src_003", "guidance", "1177 Värmland, Samordnad individuell plan",
+            document="003_9ceb0c4405ea2cd8.txt",
+        ),
+        LegalRef(
+            "src_004", "routine", "Region Västmanland, rutin SIP med Cosmic Link",
+            document="004_f76983d570eb3820.txt",
+        ),
+        LegalRef(
+            "uph_sip", "guidance", "Uppdrag Psykisk Hälsa (SKR), SIP-process",
+            url="https://www.uppdragpsykiskhalsa.se/sip/sip-process/",
+        ),
+    )
+}
+
+# A source document file name → its catalogue key (scenario files cite documents by file name).
+DOCUMENTS: Mapping[str, str] = {
+    ref.document: ref.key for ref in CATALOGUE.values() if ref.document is not None
+}
+
+
+def resolve(key: str) -> LegalRef:
+    """The catalogue entry under ``key``; a ``KeyError`` names the unknown key."""
+    try:
+        return CATALOGUE[key]
+    except KeyError:
+        raise KeyError(f"unknown legal reference {key!r}") from None

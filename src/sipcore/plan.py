@@ -1,0 +1,171 @@
+"""The plan: versions of notes, documentation, the approval lock and the contents rules.
+
+A version is drawn up at the SIP meeting (or a follow-up), documented and signed, then approved
+by the coordinator; once approved it never changes (source 004: "När planen är godkänd går det
+inte längre att ändra eller lägga till nya anteckningar"). A follow-up opens the next version
+as a copy of the notes of the one before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from sipcore.legal import Cite
+from sipcore.rules import Context, declare, rule
+
+__all__ = ["FollowUp", "Note", "PlanVersion"]
+
+NOTE_KINDS = ("need", "goal", "intervention", "note")
+
+
+@attrs.frozen
+class Note:
+    """One entry of a plan version: a need, a goal, an intervention or a free note."""
+
+    kind: str
+    text: str
+    added_at: dt.datetime
+    horizon: str | None = None  # goals: "short" or "long"
+    unit: str | None = None  # interventions: the responsible unit
+    responsible: str | None = None  # interventions: the responsible person
+    heading: str | None = None  # notes
+
+
+@attrs.frozen
+class FollowUp:
+    date: dt.date
+    place: str | None = None
+
+
+@attrs.frozen
+class PlanVersion:
+    """Version ``number`` of the plan. Approved versions are never replaced."""
+
+    number: int
+    started_at: dt.datetime
+    notes: tuple[Note, ...] = ()
+    follow_up: FollowUp | None = None
+    documented_at: dt.datetime | None = None  # cleared by an edit after it
+    first_documented_at: dt.datetime | None = None  # kept: meets the documentation deadline
+    approved_at: dt.datetime | None = None
+    approved_by: str | None = None
+    with_person: bool | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
+
+    def of_kind(self, kind: str) -> tuple[Note, ...]:
+        return tuple(n for n in self.notes if n.kind == kind)
+
+    def edited(self, **changes: object) -> PlanVersion:
+        """This draft with ``changes``; an edit makes a documented draft undocumented."""
+        if self.approved:
+            raise ValueError(f"plan version {self.number} is approved and cannot change")
+        return attrs.evolve(self, documented_at=None, **changes)  # type: ignore[arg-type]
+
+    def next_version(self, at: dt.datetime) -> PlanVersion:
+        """Version N+1: copies of this version's notes, without its follow-up or marks."""
+        return PlanVersion(self.number + 1, at, self.notes)
+
+
+_SRC004_LOCK = Cite("src_004", "Dokumentation av SIP", "När planen är godkänd går det inte "
+                    "längre att ändra eller lägga till nya anteckningar")
+
+
+declare(
+    "plan.locked", "must",
+    "En godkänd planversion ändras aldrig; ändringar kräver en ny version (uppföljning).",
+    "An approved plan version never changes; edits need a new version (a follow-up).",
+    _SRC004_LOCK,
+)
+
+declare(
+    "plan.follow_up_needs_approved", "must",
+    "En ny version kan bara upprättas när den tidigare versionen är godkänd.",
+    "A new version can only follow an approved one.",
+    Cite("src_004", "Uppföljning", "Vid uppföljning upprättas en ny version av SIP (för att "
+         "detta ska vara möjligt måste tidigare SIP vara godkänd)"),
+)
+
+
+def _draft(ctx: Context) -> PlanVersion:
+    return ctx.case.versions[-1]
+
+
+@rule(
+    "plan.documented", "must",
+    "Planversionen ska vara dokumenterad och signerad innan den godkänns.",
+    "The plan version must be documented and signed before it is approved.",
+    Cite("src_004", "Dokumentation av SIP", "När planen är dokumenterad ska den godkännas av "
+         "samordningsansvarig i samråd med den enskilde"),
+)
+def plan_documented(ctx: Context) -> str | None:
+    return None if _draft(ctx).documented_at is not None else "document_plan saknas / missing"
+
+
+@rule(
+    "plan.contents", "must",
+    "Planen ska ange behov, insatser med ansvarig enhet, samordningsansvarig och datum för "
+    "uppföljning (och plats där profilen kräver det).",
+    "The plan must state needs, interventions with a responsible unit, the coordinator and the "
+    "follow-up date (and place where the profile requires it).",
+    Cite("hsl_16_4", "4 st.", "Av planen ska det framgå 1. vilka insatser som behövs, 2. vilka "
+         "insatser som respektive huvudman ska svara för, … 4. vem av huvudmännen som ska ha "
+         "det övergripande ansvaret för planen"),
+    Cite("sol_10_8", "2 st."),
+    Cite("sol_2001_2_7", "3 st."),
+    Cite("src_000", "steg 5", "Plats och datum för uppföljning ska dokumenteras"),
+    Cite("src_002", "", "en beskrivning av hur och när den individuella planen ska följas upp"),
+    Cite("src_003", "Mötet", "När planen ska följas upp"),
+)
+def plan_contents(ctx: Context) -> str | None:
+    draft = _draft(ctx)
+    missing = []
+    if not draft.of_kind("need"):
+        missing.append("need")
+    if not draft.of_kind("intervention"):
+        missing.append("intervention")
+    if ctx.case.coordinator is None:
+        missing.append("coordinator")
+    follow_up = draft.follow_up
+    if follow_up is None:
+        missing.append("follow_up")
+    elif follow_up.date <= ctx.day:
+        missing.append(f"follow_up {follow_up.date} <= {ctx.day}")
+    if ctx.profile.follow_up_place_required and (
+        follow_up is None or not (follow_up.place or "").strip()
+    ):
+        missing.append("follow_up.place")
+    return ", ".join(missing) if missing else None
+
+
+@rule(
+    "plan.goal_horizons", "should",
+    "Planen bör innehålla mål både på kort och på lång sikt.",
+    "The plan should hold goals on both the short and the long horizon.",
+    Cite("src_004", "Formulering av mål", "Den individuella planen bör innehålla mål både på "
+         "lång och på kort sikt"),
+    Cite("src_000", "steg 5", "Lång- och kortsiktiga mål ska tydligt framgå"),
+    regional=True,
+)
+def plan_goal_horizons(ctx: Context) -> str | None:
+    horizons = {n.horizon for n in _draft(ctx).of_kind("goal")}
+    missing = [h for h in ("short", "long") if h not in horizons]
+    return ", ".join(missing) if missing else None
+
+
+@rule(
+    "plan.approver", "must",
+    "Planen godkänns av samordningsansvarig (by), i samråd med den enskilde (with_person).",
+    "The plan is approved by the coordinator (by), together with the person (with_person).",
+    Cite("src_004", "Dokumentation av SIP", "När planen är dokumenterad ska den godkännas av "
+         "samordningsansvarig i samråd med den enskilde"),
+)
+def plan_approver(ctx: Context) -> str | None:
+    coordinator = ctx.case.coordinator
+    if coordinator is None:
+        return "ingen samordningsansvarig / no coordinator"
+    return None if ctx.args.by == coordinator.person else f"{ctx.args.by} ≠ {coordinator.person}"

@@ -1,0 +1,171 @@
+"""The process around the plan: declining and closing a case, the coordinator, the invitation
+and the SIP meeting, with their rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from sipcore.legal import Cite
+from sipcore.rules import Context, declare, rule
+
+__all__ = ["Answer", "Coordinator", "Invitation", "Meeting"]
+
+PRINCIPALS = ("region", "municipality", "school", "other")
+
+
+@attrs.frozen
+class Coordinator:
+    """Samordningsansvarig: a person and the unit that holds overall responsibility."""
+
+    person: str
+    unit: str
+    appointed_at: dt.datetime
+
+
+@attrs.frozen
+class Answer:
+    at: dt.datetime
+    attending: bool
+    attendee: str | None = None
+    substitute: str | None = None
+
+
+@attrs.frozen
+class Invitation:
+    """A written call to the SIP meeting, with each invitee's latest answer."""
+
+    sent_at: dt.datetime
+    meeting_at: dt.datetime
+    place: str
+    form: str
+    invitees: tuple[str, ...]
+    answers: tuple[tuple[str, Answer], ...] = ()  # (unit, latest answer), in answer order
+    first_answered: tuple[tuple[str, dt.datetime], ...] = ()  # (unit, first answer's time)
+    revoked_at: dt.datetime | None = None
+
+    def answered(self, unit: str, answer: Answer) -> Invitation:
+        answers = tuple((u, a) for u, a in self.answers if u != unit) + ((unit, answer),)
+        first = self.first_answered
+        if unit not in dict(first):
+            first = (*first, (unit, answer.at))
+        return attrs.evolve(self, answers=answers, first_answered=first)
+
+
+@attrs.frozen
+class Meeting:
+    """A SIP meeting (``kind`` "meeting") or follow-up meeting ("follow_up")."""
+
+    kind: str
+    at: dt.datetime
+    participants: tuple[str, ...]
+    kva: str
+    person_present: bool = True
+    child_view: str | None = None
+
+
+declare(
+    "case.closed", "must",
+    "Ett avslutat SIP-ärende kan inte ändras.",
+    "A closed SIP case cannot change.",
+    Cite("src_000", "steg 7", "Varje huvudman ansvarar för att dokumentera avslutet"),
+    Cite("src_004", "Avsluta SIP", "När samordning inte längre krävs ska planen avslutas"),
+)
+
+
+@rule(
+    "case.decline_reason", "must",
+    "Att neka någon en SIP ska motiveras; skälet ska dokumenteras.",
+    "Declining a SIP needs a documented reason.",
+    Cite("src_000", "steg 1", "Att neka någon en SIP bör endast ske i undantagsfall och skälet "
+         "ska dokumenteras"),
+)
+def case_decline_reason(ctx: Context) -> str | None:
+    reason: str | None = ctx.args.reason
+    return "reason saknas / missing" if reason is None or not reason.strip() else None
+
+
+@rule(
+    "case.close_reason", "must",
+    "Avslut ska ange en anledning: målen är uppfyllda (goals_met) eller samordning behövs inte "
+    "längre (no_longer_needed).",
+    "Closing needs a reason: goals met (goals_met) or coordination no longer needed "
+    "(no_longer_needed).",
+    Cite("src_004", "Avsluta SIP", "Ange en anledning och klicka på Avsluta plan"),
+    Cite("src_000", "steg 7", "när den enskildes mål är uppfyllda, när det inte längre finns "
+         "behov av samordning"),
+)
+def case_close_reason(ctx: Context) -> str | None:
+    reason: str | None = ctx.args.reason
+    if reason in ("goals_met", "no_longer_needed"):
+        return None
+    return "reason saknas / missing" if not reason else repr(reason)
+
+
+@rule(
+    "coordinator.principal", "must",
+    "Samordningsansvarig enhet ska höra till regionen eller kommunen (för barn även skolan, där "
+    "profilen gör skolan till huvudman).",
+    "The coordinator's unit must belong to the region or the municipality (for a child also the "
+    "school, where the profile makes school a principal).",
+    Cite("hsl_16_4", "4 st. 4 p.", "vem av huvudmännen som ska ha det övergripande ansvaret "
+         "för planen"),
+    Cite("sol_10_8", "2 st. 4 p."),
+    Cite("src_002", "Barn under 18 år", "Förskola/skola ingår som jämlik part i Jönköpings läns "
+         "överenskommelse om SIP för barn och unga"),
+)
+def coordinator_principal(ctx: Context) -> str | None:
+    unit: str = ctx.args.unit
+    principal = ctx.case.units[unit]
+    if principal in ("region", "municipality"):
+        return None
+    if (
+        principal == "school"
+        and ctx.profile.school_principal_for_children
+        and ctx.case.person.is_child(ctx.day, ctx.profile.child_age_limit)
+    ):
+        return None
+    return f"{unit}: {principal}"
+
+
+@rule(
+    "invitation.coordinator", "off",
+    "Samordningsansvarig ska vara utsedd innan kallelsen skickas.",
+    "A coordinator must be appointed before the invitation is sent.",
+    Cite("src_004", "Förberedelser inför mötet", "Den enhet som tagit initiativet till mötet "
+         "utser en samordningsansvarig som inhämtar samtycke samt håller i det första mötet"),
+    regional=True,
+)
+def invitation_coordinator(ctx: Context) -> str | None:
+    return None if ctx.case.coordinator is not None else "ingen samordningsansvarig / none"
+
+
+@rule(
+    "invitation.substitute", "must",
+    "En kallad enhet som inte kan delta ska utse en ersättare inom den egna verksamheten.",
+    "An invited unit that cannot attend must name a substitute from its own unit.",
+    Cite("src_000", "steg 4", "Vid förhinder ska en ersättare utses inom den egna "
+         "verksamheten"),
+)
+def invitation_substitute(ctx: Context) -> str | None:
+    args = ctx.args
+    if args.attending or (args.substitute or "").strip():
+        return None
+    return f"{args.unit}: substitute saknas / missing"
+
+
+@rule(
+    "meeting.child_view", "must",
+    "För barn ska barnets egen syn föras fram på mötet, oavsett om barnet deltar.",
+    "For a child, the child's own view is recorded at the meeting, attending or not.",
+    Cite("src_000", "steg 2", "Barnets egna önskemål och behov ska framföras i mötet oavsett om "
+         "barnet deltar eller inte"),
+    Cite("src_004", "", "Om barnet väljer att inte delta så måste barnet ges möjlighet att "
+         "berätta om sin åsikt för någon som kan förmedla barnets röst på mötet"),
+)
+def meeting_child_view(ctx: Context) -> str | None:
+    if not ctx.case.person.is_child(ctx.day, ctx.profile.child_age_limit):
+        return None
+    view: str | None = ctx.args.child_view
+    return "child_view saknas / missing" if view is None or not view.strip() else None

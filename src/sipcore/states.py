@@ -1,0 +1,252 @@
+"""The phases of a SIP case and the one table of what each command does in each phase.
+
+:data:`TABLE` is the single source of truth: for each command its source phases, its target
+phase (``None``: the phase is unchanged), the rules it must pass, and the phases in which it is
+refused under a rule's id rather than as ``transition.not_allowed``. The table is checked when
+this module is imported, drives one shared :mod:`transitions` machine per profile, and the
+rules catalogue and the phase diagram in ``docs/`` are generated from it.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sipcore.errors import TransitionNotAllowed
+
+if TYPE_CHECKING:
+    from sipcore.profiles import Profile
+
+__all__ = ["OPEN_PHASES", "TABLE", "Phase", "Transition", "allowed_commands", "target"]
+
+
+class Phase(enum.StrEnum):
+    """The phases of DOMAIN.md §3; every region's steps map onto them."""
+
+    OPENED = "opened"
+    CONSENTED = "consented"
+    INVITED = "invited"
+    DRAFTING = "drafting"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+OPENED, CONSENTED, INVITED, DRAFTING, ACTIVE, CLOSED = Phase
+OPEN_PHASES: tuple[Phase, ...] = (OPENED, CONSENTED, INVITED, DRAFTING, ACTIVE)
+AFTER_CONSENT: tuple[Phase, ...] = (CONSENTED, INVITED, DRAFTING, ACTIVE)
+
+
+@attrs.frozen
+class Transition:
+    """One row of the table: ``command`` takes a case in any of ``sources`` to ``dest``."""
+
+    command: str
+    sources: tuple[Phase, ...]
+    dest: Phase | None
+    rules: tuple[str, ...] = ()
+    refused_in: Mapping[Phase, str] = attrs.field(factory=dict)
+
+
+_T = Transition
+_EDIT_LOCKED = {ACTIVE: "plan.locked"}
+_CONSENT_RULES = ("consent.time_limited", "consent.oral_documented", "consent.guardians")
+
+TABLE: tuple[Transition, ...] = (
+    _T("open_case", (), OPENED),
+    _T("decline_case", (OPENED,), CLOSED, ("case.decline_reason",)),
+    _T("record_consent", (OPENED,), CONSENTED, _CONSENT_RULES),
+    _T("record_consent", AFTER_CONSENT, None, _CONSENT_RULES),
+    _T("refuse_consent", (OPENED,), CLOSED),
+    _T("appoint_coordinator", OPEN_PHASES, None, ("coordinator.principal",)),
+    _T("record_preferences", (OPENED, CONSENTED), None),
+    _T(
+        "send_invitation",
+        (CONSENTED,),
+        INVITED,
+        ("consent.required", "consent.scope", "invitation.coordinator"),
+    ),
+    _T("answer_invitation", (INVITED,), None, ("invitation.substitute",)),
+    _T("revoke_invitation", (INVITED,), CONSENTED),
+    _T(
+        "hold_meeting",
+        (INVITED,),
+        DRAFTING,
+        ("consent.required", "consent.scope", "meeting.child_view"),
+    ),
+    _T("add_need", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("add_goal", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("add_intervention", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("add_note", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("set_follow_up", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("document_plan", (DRAFTING,), None),
+    _T(
+        "approve_plan",
+        (DRAFTING,),
+        ACTIVE,
+        (
+            "consent.required",
+            "plan.documented",
+            "plan.contents",
+            "plan.goal_horizons",
+            "plan.approver",
+        ),
+    ),
+    _T(
+        "start_follow_up",
+        (ACTIVE,),
+        DRAFTING,
+        ("consent.required", "consent.scope"),
+        refused_in={DRAFTING: "plan.follow_up_needs_approved"},
+    ),
+    _T("withdraw_consent", OPEN_PHASES, CLOSED, ("consent.withdrawal",)),
+    _T("record_death", OPEN_PHASES, CLOSED),
+    _T("close_case", OPEN_PHASES, CLOSED, ("case.close_reason",)),
+)
+
+# Rules that apply to every command, checked before the table (DOMAIN.md §4).
+EVERY_COMMAND_RULES: tuple[str, ...] = ("case.closed",)
+
+COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(t.command for t in TABLE))
+
+# (phase, command) → the row; and, per phase, the commands allowed there.
+_ROWS: Mapping[tuple[Phase, str], Transition] = {
+    (source, t.command): t for t in TABLE for source in t.sources
+}
+
+
+def row(phase: Phase, command: str) -> Transition | None:
+    """The table row for ``command`` in ``phase``, or ``None`` when the phase does not allow it."""
+    return _ROWS.get((phase, command))
+
+
+def target(phase: Phase, command: str) -> Phase:
+    """The phase ``command`` leads to from ``phase`` (the same phase for internal commands)."""
+    found = _ROWS[(phase, command)]
+    return phase if found.dest is None else found.dest
+
+
+@functools.cache
+def allowed_commands(phase: Phase) -> tuple[str, ...]:
+    """The commands ``phase`` allows, in table order."""
+    return tuple(c for c in COMMANDS if (phase, c) in _ROWS)
+
+
+def refusal_in(phase: Phase, command: str) -> str | None:
+    """The rule id under which ``command`` is refused in ``phase``, if the table names one."""
+    for t in TABLE:
+        if t.command == command and phase in t.refused_in:
+            return t.refused_in[phase]
+    return None
+
+
+def rules_of(command: str) -> tuple[str, ...]:
+    """Every rule id the table ties to ``command`` (guards and phase refusals)."""
+    ids: dict[str, None] = {}
+    for t in TABLE:
+        if t.command == command:
+            ids.update(dict.fromkeys(t.rules))
+            ids.update(dict.fromkeys(t.refused_in.values()))
+    return tuple(ids)
+
+
+def check_table(rule_ids: frozenset[str]) -> None:
+    """Refuse a table that names unknown rules, leaves ``closed``, repeats a (phase, command)
+    pair, or has a phase that cannot be reached from ``opened`` or cannot reach ``closed``."""
+    seen: set[tuple[Phase, str]] = set()
+    for t in TABLE:
+        for rid in (*t.rules, *t.refused_in.values()):
+            if rid not in rule_ids:
+                raise ValueError(f"transition {t.command}: unknown rule id {rid!r}")
+        if CLOSED in t.sources:
+            raise ValueError(f"transition {t.command} leaves the terminal phase closed")
+        for source in t.sources:
+            if (source, t.command) in seen:
+                raise ValueError(f"transition {t.command} from {source} is declared twice")
+            seen.add((source, t.command))
+        if set(t.refused_in) & set(t.sources):
+            raise ValueError(f"transition {t.command} is both allowed and refused in a phase")
+    edges = {(s, t.dest or s) for t in TABLE for s in t.sources}
+    starts = {t.dest for t in TABLE if not t.sources and t.dest is not None}
+    for phase in Phase:
+        if not _reaches(starts, {phase}, edges):
+            raise ValueError(f"phase {phase} cannot be reached")
+        if not _reaches({phase}, {CLOSED}, edges):
+            raise ValueError(f"phase {phase} cannot reach closed")
+
+
+def _reaches(
+    start: set[Phase], goal: set[Phase], edges: set[tuple[Phase, Phase]]
+) -> bool:
+    seen = set(start)
+    frontier = list(start)
+    while frontier:
+        here = frontier.pop()
+        if here in goal:
+            return True
+        for a, b in edges:
+            if a == here and b not in seen:
+                seen.add(b)
+                frontier.append(b)
+    return False
+
+
+# --- the private wiring to `transitions` -------------------------------------------------------
+
+_MACHINES: dict[str, Any] = {}
+
+
+def machine_for(profile: Profile) -> Any:
+    """The one shared state machine of ``profile`` (built on first use, then reused)."""
+    key = f"{profile.key}#{profile.content_hash}"
+    machine = _MACHINES.get(key)
+    if machine is None:
+        from transitions import Machine
+
+        machine = Machine(
+            model=None,
+            states=Phase,
+            initial=OPENED,
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+            model_attribute="phase",
+            send_event=False,
+        )
+        for t in TABLE:
+            if t.sources and t.dest is not None:
+                machine.add_transition(t.command, list(t.sources), t.dest)
+        _MACHINES[key] = machine
+    return machine
+
+
+def fire(profile: Profile, case: Any, command: str) -> None:
+    """Move ``case`` (whose ``phase`` attribute holds a :class:`Phase`) along ``command``.
+
+    Commands that keep the phase do not touch the machine. A command the phase does not allow
+    raises :class:`TransitionNotAllowed`.
+    """
+    found = row(case.phase, command)
+    if found is None:
+        raise TransitionNotAllowed(command, str(case.phase), allowed_commands(case.phase))
+    if found.dest is None:
+        return
+    from transitions.core import MachineError
+
+    try:
+        machine_for(profile).events[command].trigger(case)
+    except MachineError:
+        raise TransitionNotAllowed(
+            command, str(case.phase), allowed_commands(case.phase)
+        ) from None
+
+
+def _check_on_import() -> None:
+    from sipcore.rules import registry
+
+    check_table(frozenset(registry()) | frozenset(EVERY_COMMAND_RULES))
+
+
+_check_on_import()
