@@ -30,6 +30,7 @@ from sipcore.errors import (
     RuleViolation,
 )
 from sipcore.events import Declaration, Event
+from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.plan import FollowUp, Note, PlanVersion
 from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting
 from sipcore.profiles import Profile
@@ -82,6 +83,7 @@ class SipCase:
     voided_at: dt.datetime | None = None
     notified: tuple[str, ...] = ()
     _events: list[Event] = attrs.field(factory=list, alias="_events")
+    _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
 
     # --- creating a case ---------------------------------------------------------------------
 
@@ -201,9 +203,23 @@ class SipCase:
     def is_child(self, at: dt.datetime) -> bool:
         return self.person.is_child(local_date(_aware_at(at)), self.profile.child_age_limit)
 
+    def obligations(self, as_of: dt.datetime) -> tuple[Obligation, ...]:
+        """Every obligation that exists at ``as_of``, with its status then (DOMAIN.md §6)."""
+        return obligations(self, _aware_at(as_of))
+
+    def obligation_terms(self) -> tuple[Term, ...]:
+        """The obligations the history starts, independent of time (cached per event count)."""
+        cached = self._terms
+        if cached is None or cached[0] != len(self._events):
+            cached = (len(self._events), terms(self))
+            self._terms = cached
+        return cached[1]
+
     def snapshot(self) -> dict[str, Any]:
         """Every field of the case as plain values: two cases with equal snapshots are equal."""
-        out = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        out = {
+            a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.name != "_terms"
+        }
         out["profile"] = (self.profile.key, self.profile.content_hash)
         out["units"] = dict(self.units)
         return out
