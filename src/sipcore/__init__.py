@@ -44,7 +44,7 @@ __all__ = [
     "events_to_json",
     "load_profile",
     "obligations_due",
-    "rules",
+    "rule_catalogue",
 ]
 
 # Names are imported on first use, so that `import sipcore` stays cheap.
@@ -94,7 +94,7 @@ if TYPE_CHECKING:
     from sipcore.rules import Rule
 
 
-def rules() -> dict[str, Rule]:
+def rule_catalogue() -> dict[str, Rule]:
     """Every rule, keyed by its stable id."""
     from sipcore.rules import registry
 
