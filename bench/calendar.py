@@ -30,7 +30,7 @@ from datetime import date, timedelta
 import holidays
 import numpy as np
 from holidays.constants import DE_FACTO, PUBLIC
-from workalendar.europe import Sweden as WorkalendarSweden
+from workalendar.europe import Sweden as WorkalendarSweden  # type: ignore[import-untyped]
 
 from sipcore.deadlines import (
     FIRST_YEAR,
@@ -241,6 +241,8 @@ def main(argv: Sequence[str] = ()) -> None:
     print(f"  import sipcore                 {import_time_us('sipcore'):>8,.0f} µs")
     print(f"  import sipcore.deadlines       {import_time_us('sipcore.deadlines'):>8,.0f} µs")
     print(f"  first call (builds the tables) {first_call_ms() * 1e3:>8,.0f} µs")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("  (PYTHONDONTWRITEBYTECODE is set: these include compiling sipcore's sources)")
 
 
 if __name__ == "__main__":

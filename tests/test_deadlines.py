@@ -420,7 +420,7 @@ def test_statutory_must_be_a_bool_and_keyword() -> None:
     with pytest.raises(InputTypeError, match="statutory"):
         add_calendar_days(date(2026, 6, 18), 1, statutory=1)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        add_calendar_days(date(2026, 6, 18), 1, True)  # type: ignore[misc]
+        add_calendar_days(date(2026, 6, 18), 1, True)  # type: ignore[call-arg]
 
 
 def test_year_must_be_an_int() -> None:
@@ -478,7 +478,7 @@ def test_import_builds_nothing() -> None:
     code = (
         "import sys, sipcore.deadlines as d\n"
         "assert d._CALENDAR is None\n"
-        "assert not [m for m in sys.modules if m.startswith(('holidays', 'zoneinfo'))], 'eager'\n"
+        "assert not [m for m in sys.modules if m.startswith('holidays')], 'eager'\n"
         "from datetime import date\n"
         "assert d.is_working_day(date(2026, 6, 22)) and d._CALENDAR is not None\n"
     )

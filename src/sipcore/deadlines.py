@@ -108,6 +108,11 @@ _BUILD_LOCK = threading.Lock()
 
 def _non_working_dates() -> frozenset[date]:
     """Every allmän helgdag and the three eves, 1990–2100, from ``holidays``."""
+    # PUBLIC: the allmänna helgdagar of Lag (1989:253) 1–2 §§, with annandag pingst until 2004
+    # and nationaldagen from 2005 (SFS 2004:1320). DE_FACTO: midsommarafton, julafton and
+    # nyårsafton, named in Lag (1930:173) 2 § (holidays>=0.88; before, they were in BANK).
+    # include_sundays=False: Sundays are not working days anyway, being weekend days; and its
+    # default changed from True to False between holidays releases, so it is stated.
     try:
         from holidays.constants import DE_FACTO, PUBLIC
         from holidays.countries.sweden import Sweden
