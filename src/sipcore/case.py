@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from sipcore import states
-from sipcore.commands import Command, PrefValue, build
+from sipcore.commands import Command, PrefValue, WithdrawConsent, build
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
 from sipcore.errors import (
@@ -105,7 +105,11 @@ class SipCase:
         declaration = Declaration(_checked_person(person), _checked_units(units))
         args = build(
             "open_case",
-            {"initiated_by": initiated_by, "unit": unit, "discharge_notice_at": discharge_notice_at},
+            {
+                "initiated_by": initiated_by,
+                "unit": unit,
+                "discharge_notice_at": discharge_notice_at,
+            },
         )
         at = _aware_at(at)
         case = cls._from_declaration(profile, declaration, at, args)
@@ -137,9 +141,10 @@ class SipCase:
         """Rebuild a case from its events. Without ``profile``, the profile each event names
         (id, version) is loaded, and its content hash must match."""
         items = list(events)
-        if not items or items[0].command != "open_case" or items[0].declaration is None:
+        first = items[0] if items else None
+        declaration = first.declaration if first is not None else None
+        if first is None or first.command != "open_case" or declaration is None:
             raise EventFormatError("events[0]: expected the open_case event with a declaration")
-        first = items[0]
         if profile is None:
             from sipcore.profiles import load_profile
 
@@ -149,7 +154,7 @@ class SipCase:
                 f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
                 f"not {profile.key} ({profile.content_hash[:12]})"
             )
-        case = cls._from_declaration(profile, first.declaration, first.at, first.args)
+        case = cls._from_declaration(profile, declaration, first.at, first.args)
         case._events.append(first)
         for i, event in enumerate(items[1:], start=1):
             if event.seq != i + 1:
@@ -340,7 +345,7 @@ class SipCase:
         if failed:
             raise RuleViolation(command, tuple(failed))
         if command == "withdraw_consent":
-            args = attrs.evolve(args, notify=self._units_to_notify())  # type: ignore[misc]
+            args = WithdrawConsent(notify=self._units_to_notify())
         event = Event(
             len(self._events) + 1,
             at,
@@ -557,7 +562,9 @@ def _on_document(case: SipCase, at: dt.datetime, a: Any) -> None:
 def _on_approve(case: SipCase, at: dt.datetime, a: Any) -> None:
     _replace_draft(
         case,
-        attrs.evolve(case.versions[-1], approved_at=at, approved_by=a.by, with_person=a.with_person),
+        attrs.evolve(
+            case.versions[-1], approved_at=at, approved_by=a.by, with_person=a.with_person
+        ),
     )
 
 

@@ -96,8 +96,10 @@ class Refusal(SipError):
 
     def message(self, lang: str = "sv") -> str:
         """All findings as one text, in Swedish (``"sv"``) or English (``"en"``)."""
-        pick = (lambda f: f.message_sv) if lang == "sv" else (lambda f: f.message_en)
-        return "\n".join(f"{f.rule_id}: {pick(f)}" for f in self.findings)
+        return "\n".join(
+            f"{f.rule_id}: {f.message_sv if lang == 'sv' else f.message_en}"
+            for f in self.findings
+        )
 
 
 class RuleViolation(Refusal):

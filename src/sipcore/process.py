@@ -46,7 +46,7 @@ class Invitation:
     revoked_at: dt.datetime | None = None
 
     def answered(self, unit: str, answer: Answer) -> Invitation:
-        answers = tuple((u, a) for u, a in self.answers if u != unit) + ((unit, answer),)
+        answers = (*((u, a) for u, a in self.answers if u != unit), (unit, answer))
         first = self.first_answered
         if unit not in dict(first):
             first = (*first, (unit, answer.at))
