@@ -74,6 +74,7 @@ _SRC004_SCOPE = Cite("src_004", "Den enskildes delaktighet och samtycke",
     "Consent must be in force at the time: given, not withdrawn and not expired.",
     Cite("hsl_16_4", "2 st.", "om den enskilde samtycker till det"),
     Cite("sol_10_8", "1 st.", "om den enskilde samtycker till att den upprättas"),
+    Cite("hsl_1982_3f", "2 st."),
     Cite("sol_2001_2_7", "2 st."),
     _SRC000_STEP2,
     Cite("src_003", "Initiativ till SIP", "för att en SIP ska kunna genomföras krävs ditt "

@@ -74,7 +74,9 @@ class Cite:
         return resolve(self.key)
 
     def __str__(self) -> str:
-        text = self.ref.cite() + (f" {self.part}" if self.part else "")
+        ref = self.ref
+        joint = " " if ref.kind == "statute" else ", "
+        text = ref.cite() + (f"{joint}{self.part}" if self.part else "")
         return text + (f": \u201d{self.quote}\u201d" if self.quote else "")
 
 

@@ -116,6 +116,7 @@ def plan_documented(ctx: Context) -> str | None:
          "insatser som respektive huvudman ska svara för, … 4. vem av huvudmännen som ska ha "
          "det övergripande ansvaret för planen"),
     Cite("sol_10_8", "2 st."),
+    Cite("hsl_1982_3f", "3 st."),
     Cite("sol_2001_2_7", "3 st."),
     Cite("src_000", "steg 5", "Plats och datum för uppföljning ska dokumenteras"),
     Cite("src_002", "", "en beskrivning av hur och när den individuella planen ska följas upp"),

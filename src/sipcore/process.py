@@ -112,6 +112,8 @@ def case_close_reason(ctx: Context) -> str | None:
     Cite("hsl_16_4", "4 st. 4 p.", "vem av huvudmännen som ska ha det övergripande ansvaret "
          "för planen"),
     Cite("sol_10_8", "2 st. 4 p."),
+    Cite("hsl_1982_3f", "3 st. 4 p."),
+    Cite("sol_2001_2_7", "3 st. 4 p."),
     Cite("src_002", "Barn under 18 år", "Förskola/skola ingår som jämlik part i Jönköpings läns "
          "överenskommelse om SIP för barn och unga"),
 )

@@ -158,10 +158,6 @@ class Step:
     sources: tuple[Cite, ...] = ()
 
 
-def _frozen_map(value: Mapping[str, object]) -> Mapping[str, object]:
-    return MappingProxyType(dict(value))
-
-
 @attrs.frozen
 class Profile:
     """One version of a rule profile, with every parameter resolved (a regional profile
@@ -184,15 +180,13 @@ class Profile:
     invitation_answer: Duration | None
     plan_documentation: Duration | None
     discharge_invitation: Duration | None
-    rule_levels: Mapping[str, Level] = attrs.field(hash=False, converter=_frozen_map)
+    rule_levels: Mapping[str, Level] = attrs.field(hash=False)
     follow_up_place_required: bool = attrs.field(kw_only=True)
     school_principal_for_children: bool = attrs.field(kw_only=True)
     child_age_limit: int = attrs.field(kw_only=True)
     child_consent: ChildConsent = attrs.field(kw_only=True)
-    sources: Mapping[str, str] = attrs.field(kw_only=True, hash=False, converter=_frozen_map)
-    citations: Mapping[str, tuple[Cite, ...]] = attrs.field(
-        kw_only=True, hash=False, converter=_frozen_map
-    )
+    sources: Mapping[str, str] = attrs.field(kw_only=True, hash=False)
+    citations: Mapping[str, tuple[Cite, ...]] = attrs.field(kw_only=True, hash=False)
     overrides: frozenset[str] = attrs.field(kw_only=True, default=frozenset())
     content_hash: str = attrs.field(kw_only=True)
     origin: str = attrs.field(kw_only=True, default="", eq=False)  # the file it was read from
@@ -413,7 +407,7 @@ def _cites(
     t: _Table, valid_from: dt.date, *, required: bool, default_source: str | None = None
 ) -> tuple[Cite, ...]:
     source = t.optional_text("source", _sources_text())
-    if source is None and "part" in t and default_source is not None:
+    if source is None and default_source is not None and ("part" in t or "quote" in t):
         source = default_source
     found: list[Cite] = []
     if source is not None:
@@ -645,20 +639,22 @@ def _build(f: _File, params: Mapping[str, _Param], overrides: frozenset[str]) ->
 
     steps = value("steps")
     assert isinstance(steps, tuple)
-    levels = {rule: value(f"rules.{rule}") for rule in PROFILE_RULES}
+    levels = {rule: _level(value(f"rules.{rule}")) for rule in PROFILE_RULES}
     return Profile(
         f.id, f.version, f.name, f.valid_from, f.last_reviewed, f.extends,
         steps,
         _duration(value("invitation_answer")),
         _duration(value("plan_documentation")),
         _duration(value("discharge_invitation")),
-        levels,  # type: ignore[arg-type]
+        MappingProxyType(levels),
         follow_up_place_required=value("follow_up_place_required") is True,
         school_principal_for_children=value("school_principal_for_children") is True,
         child_age_limit=_integer(value("child_age_limit")),
-        child_consent="guardians" if value("child_consent") == "guardians" else _never(),
-        sources={key: "; ".join(str(c) for c in cites) for key, cites in citations.items()},
-        citations=citations,
+        child_consent=_child_consent(value("child_consent")),
+        sources=MappingProxyType(
+            {key: "; ".join(str(c) for c in cites) for key, cites in citations.items()}
+        ),
+        citations=MappingProxyType(citations),
         overrides=overrides,
         content_hash=digest,
         origin=f.origin,
@@ -675,8 +671,18 @@ def _integer(value: object) -> int:
     return value
 
 
-def _never() -> NoReturn:  # pragma: no cover - the reader admits only CHILD_CONSENT_MODELS
-    raise AssertionError("unknown child consent model")
+def _level(value: object) -> Level:
+    for level in LEVELS:  # the reader admits only these
+        if value == level:
+            return level
+    raise AssertionError(f"unknown level {value!r}")  # pragma: no cover
+
+
+def _child_consent(value: object) -> ChildConsent:
+    for model in CHILD_CONSENT_MODELS:  # the reader admits only these
+        if value == model:
+            return model
+    raise AssertionError(f"unknown child consent model {value!r}")  # pragma: no cover
 
 
 # --- collections of profiles: the bundled ones, or a directory's ------------------------------
@@ -707,7 +713,10 @@ def _bundled_files() -> tuple[_File, ...]:
 
 @functools.cache
 def _bundled_nationals() -> Mapping[str, _File]:
-    return MappingProxyType({f.key: f for f in _bundled_files() if f.extends is None})
+    nationals = {f.key: f for f in _bundled_files() if f.extends is None}
+    for f in nationals.values():
+        _resolve(f, {})  # a national profile must be complete before anything extends it
+    return MappingProxyType(nationals)
 
 
 def _collect(where: str, files: Iterable[_File]) -> _Collection:
