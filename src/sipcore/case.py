@@ -95,28 +95,20 @@ class SipCase:
         profile: Profile,
         person: Person,
         units: Mapping[str, str],
-        initiated_by: str,
-        unit: str,
-        discharge_notice_at: dt.datetime | None = None,
+        **args: Any,
     ) -> SipCase:
-        """Open a case for ``person`` with the declared ``units`` (id → principal)."""
+        """Open a case for ``person`` with the declared ``units`` (id → principal):
+        ``initiated_by``, ``unit``, and ``discharge_notice_at``."""
+        at = _aware_at(at)
         if not isinstance(profile, Profile):
             raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
-        args = build(
-            "open_case",
-            {
-                "initiated_by": initiated_by,
-                "unit": unit,
-                "discharge_notice_at": discharge_notice_at,
-            },
-        )
-        at = _aware_at(at)
-        case = cls._from_declaration(profile, declaration, at, args)
-        case._check_units(args)
+        command = build("open_case", args)
+        case = cls._from_declaration(profile, declaration, at, command)
+        case._check_units(command)
         event = Event(
-            1, at, "open_case", args, states.OPENED, profile.key, profile.content_hash,
-            unit=unit, declaration=declaration,
+            1, at, "open_case", command, states.OPENED, profile.key, profile.content_hash,
+            unit=case.opened_by, declaration=declaration,
         )
         case._events.append(event)
         return case
@@ -227,12 +219,14 @@ class SipCase:
         }
         out["profile"] = (self.profile.key, self.profile.content_hash)
         out["units"] = dict(self.units)
+        out["_events"] = tuple(self._events)  # a copy: later events must not show in it
         return out
 
     # --- the commands of DOMAIN.md §4 --------------------------------------------------------
 
-    def decline_case(self, *, at: dt.datetime, reason: str | None = None) -> Outcome:
-        return self._execute("decline_case", at, {"reason": reason})
+    def decline_case(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``reason``."""
+        return self._execute("decline_case", at, args)
 
     def record_consent(self, *, at: dt.datetime, **args: Any) -> Outcome:
         """``given_by``, ``form``, ``parties``, and ``guardians``, ``journal_ref``,
@@ -259,18 +253,21 @@ class SipCase:
         """``unit``, ``attending``, and ``attendee``, ``substitute``."""
         return self._execute("answer_invitation", at, args)
 
-    def revoke_invitation(self, *, at: dt.datetime) -> Outcome:
-        return self._execute("revoke_invitation", at, {})
+    def revoke_invitation(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """No arguments."""
+        return self._execute("revoke_invitation", at, args)
 
     def hold_meeting(self, *, at: dt.datetime, **args: Any) -> Outcome:
         """``participants``, and ``person_present``, ``child_view``."""
         return self._execute("hold_meeting", at, args)
 
-    def add_need(self, *, at: dt.datetime, text: str) -> Outcome:
-        return self._execute("add_need", at, {"text": text})
+    def add_need(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``text``."""
+        return self._execute("add_need", at, args)
 
-    def add_goal(self, *, at: dt.datetime, text: str, horizon: str) -> Outcome:
-        return self._execute("add_goal", at, {"text": text, "horizon": horizon})
+    def add_goal(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``text``, ``horizon``."""
+        return self._execute("add_goal", at, args)
 
     def add_intervention(self, *, at: dt.datetime, **args: Any) -> Outcome:
         """``text``, ``unit``, and ``responsible``."""
@@ -284,8 +281,9 @@ class SipCase:
         """``date``, and ``place``."""
         return self._execute("set_follow_up", at, args)
 
-    def document_plan(self, *, at: dt.datetime) -> Outcome:
-        return self._execute("document_plan", at, {})
+    def document_plan(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """No arguments."""
+        return self._execute("document_plan", at, args)
 
     def approve_plan(self, *, at: dt.datetime, **args: Any) -> Outcome:
         """``by``, and ``with_person``."""
@@ -295,14 +293,17 @@ class SipCase:
         """``participants`` (optional)."""
         return self._execute("start_follow_up", at, args)
 
-    def withdraw_consent(self, *, at: dt.datetime) -> Outcome:
-        return self._execute("withdraw_consent", at, {})
+    def withdraw_consent(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """No arguments."""
+        return self._execute("withdraw_consent", at, args)
 
-    def record_death(self, *, at: dt.datetime) -> Outcome:
-        return self._execute("record_death", at, {})
+    def record_death(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """No arguments."""
+        return self._execute("record_death", at, args)
 
-    def close_case(self, *, at: dt.datetime, reason: str | None = None) -> Outcome:
-        return self._execute("close_case", at, {"reason": reason})
+    def close_case(self, *, at: dt.datetime, **args: Any) -> Outcome:
+        """``reason``."""
+        return self._execute("close_case", at, args)
 
     def execute(self, command: str, *, at: dt.datetime, **args: Any) -> Outcome:
         """Run ``command`` by name (as scenario files do)."""

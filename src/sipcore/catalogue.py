@@ -144,8 +144,9 @@ def phases_md() -> str:
     lines.append("| phase | command | required rules | next phase |\n|---|---|---|---|")
     for t in states.TABLE:
         rules = ", ".join(f"`{r}`" for r in t.rules) or "–"
-        for source in t.sources or ("–",):
-            lines.append(f"| {source} | `{t.command}` | {rules} | {t.dest or source} |")
+        froms: tuple[str, ...] = tuple(t.sources) or ("–",)
+        for phase in froms:
+            lines.append(f"| {phase} | `{t.command}` | {rules} | {t.dest or phase} |")
     lines.append("\n| phase | command | refused as |\n|---|---|---|")
     for t in states.TABLE:
         for phase, rule_id in t.refused_in.items():
@@ -197,3 +198,62 @@ def explain(rule_id: str, lang: str = "sv") -> str:
         valid = cite.ref.validity()
         lines.append(f"  - {cite}" + (f" [{valid}]" if valid else ""))
     return "\n".join(lines)
+
+
+def _value_text(value: object) -> str:
+    from sipcore.profiles import Duration
+
+    if value is None:
+        return "–"
+    if isinstance(value, Duration):
+        return value.describe("sv")
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return str(value)
+
+
+def profiles_md(profiles: Iterable[object]) -> str:
+    from sipcore.profiles import PARAMETERS, PHASES, PROFILE_RULES, Profile
+
+    shown = sorted(
+        (p for p in profiles if isinstance(p, Profile)),
+        key=lambda p: (p.extends is not None, p.id, p.valid_from),
+    )
+    lines = [_HEADER + "# Profiles\n"]
+    lines.append("Every parameter of every bundled profile version. A regional profile holds the "
+                 "national value of what it does not set itself; **bold** marks what a region "
+                 "sets. Sources follow below the table.\n")
+    lines.append("| parameter | " + " | ".join(f"`{p.key}`" for p in shown) + " |")
+    lines.append("|---|" + "---|" * len(shown))
+    lines.append("| valid from | " + " | ".join(str(p.valid_from) for p in shown) + " |")
+    lines.append("| extends | " + " | ".join(p.extends or "–" for p in shown) + " |")
+    lines.append("| last reviewed | " + " | ".join(str(p.last_reviewed) for p in shown) + " |")
+    for name in PARAMETERS:
+        if name == "steps":
+            continue
+        cells = []
+        for p in shown:
+            text = _value_text(getattr(p, name))
+            cells.append(f"**{text}**" if name in p.overrides else text)
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    for rule_id in PROFILE_RULES:
+        cells = []
+        for p in shown:
+            text = p.level(rule_id)
+            cells.append(f"**{text}**" if f"rules.{rule_id}" in p.overrides else text)
+        lines.append(f"| rule `{rule_id}` | " + " | ".join(cells) + " |")
+    lines.append("\n## Step labels\n")
+    lines.append("| phase | " + " | ".join(f"`{p.key}`" for p in shown) + " |")
+    lines.append("|---|" + "---|" * len(shown))
+    for phase in PHASES:
+        lines.append(f"| {phase} | " + " | ".join(
+            " / ".join(f"{s.number}. {s.label}" for s in p.steps_for(phase)) or "–"
+            for p in shown
+        ) + " |")
+    for p in shown:
+        lines.append(f"\n## {p.name} (`{p.key}`)\n")
+        lines.append(f"Valid from {p.valid_from}; content hash `{p.content_hash[:16]}`.\n")
+        lines.append("| parameter | source |\n|---|---|")
+        for key, text in p.sources.items():
+            lines.append(f"| `{key}` | {text.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"

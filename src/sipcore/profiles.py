@@ -141,6 +141,9 @@ class Duration:
             "months": ("månader", "months"),
         }
         sv, en = names[self.unit]
+        if self.amount == 1:
+            sv, en = {"arbetsdagar": "arbetsdag", "kalenderdagar": "kalenderdag",
+                      "veckor": "vecka", "månader": "månad"}[sv], en[:-1]
         if lang == "sv":
             return f"{self.amount} {sv}" + (" (flyttas enligt lag 1930:173)" if self.rolls else "")
         return f"{self.amount} {en}" + (" (rolled by Lag 1930:173)" if self.rolls else "")
@@ -422,17 +425,20 @@ def _cites(
     return tuple(found)
 
 
-def _read_duration(t: _Table, valid_from: dt.date) -> tuple[Duration | None, bool]:
-    """The duration of ``t`` (``None`` where ``absent = true``) and whether it is cited."""
+def _read_duration(t: _Table) -> Duration | None:
+    """The duration of ``t``; ``None`` where ``absent = true`` (no such limit)."""
     if t.boolean("absent", False):
         for key in ("amount", "unit", "rolls"):
             if key in t:
                 t.fail(key, "no amount, unit or rolls where absent = true", t.data[key])
-        return None, False
+        return None
     amount = t.integer("amount")
     unit = t.choice("unit", DURATION_UNITS)
     rolls = t.boolean("rolls")
-    return Duration(amount, unit, rolls), True  # type: ignore[arg-type]
+    for known in DURATION_UNITS:
+        if unit == known:
+            return Duration(amount, known, rolls)
+    raise AssertionError(unit)  # pragma: no cover - choice() admits only DURATION_UNITS
 
 
 def _read_steps(t: _Table, valid_from: dt.date, table_source: str | None) -> tuple[Step, ...]:
@@ -477,23 +483,24 @@ def _read_param(name: str, t: _Table, valid_from: dt.date, national: bool) -> _P
     keys: tuple[str, ...] = (*_CITE_KEYS, "regional") if national else _CITE_KEYS
     cited = True
     if name == "steps":
-        t.only((*keys, "absent", "step"))
+        t.only(("absent", "step", *keys))
         value = _read_steps(t, valid_from, t.optional_text("source", _sources_text()))
         cited = bool(value)
     elif name in _DURATIONS:
-        t.only((*keys, "absent", "amount", "unit", "rolls"))
-        value, cited = _read_duration(t, valid_from)
+        t.only(("amount", "unit", "rolls", "absent", *keys))
+        value = _read_duration(t)
+        cited = value is not None
     elif name in _BOOLEANS:
-        t.only((*keys, "value"))
+        t.only(("value", *keys))
         value = t.boolean("value")
     elif name == "child_age_limit":
-        t.only((*keys, "value"))
+        t.only(("value", *keys))
         value = t.integer("value")
     elif name == "child_consent":
-        t.only((*keys, "value"))
+        t.only(("value", *keys))
         value = t.choice("value", CHILD_CONSENT_MODELS)
     else:  # a rule level
-        t.only((*keys, "level"))
+        t.only(("level", *keys))
         value = t.choice("level", LEVELS)
     regional = t.boolean("regional", False) if national else False
     cites = _cites(t, valid_from, required=cited)
@@ -812,8 +819,10 @@ def load_profile(
       own file; its ``extends`` names a bundled national profile.
 
     With ``directory``, names are looked up among the ``*.toml`` files of that directory (each
-    named ``<id>@<version>.toml`` or ``<id>.toml``) instead of the bundled profiles. Bundled
-    profiles are read once per process: the same name gives the same object.
+    named ``<id>@<version>.toml`` or ``<id>.toml``) instead of the bundled profiles; there too,
+    ``extends`` names a bundled national profile. Bundled profiles are read once per process:
+    the same name gives the same object. A :class:`~sipcore.errors.ProfileError` names the
+    file, the key and what was expected, or the profiles and versions that exist.
     """
     on = _check_on(on)
     if isinstance(name, os.PathLike) or (isinstance(name, str) and name.endswith(".toml")):

@@ -1,0 +1,210 @@
+"""Shared builders for the engine tests: profiles, persons, units, a clock in Europe/Stockholm
+and a builder that walks a case to a given phase through the public API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from sipcore.case import SipCase
+from sipcore.consent import Person
+from sipcore.errors import ProfileError, Refusal
+from sipcore.profiles import Duration, Profile, load_profile
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+UNITS: Mapping[str, str] = {
+    "vc": "region",  # vårdcentral
+    "psyk": "region",  # psykiatri
+    "hemtjanst": "municipality",
+    "soc": "municipality",  # socialtjänst
+    "skola": "school",
+    "fk": "other",  # Försäkringskassan
+}
+
+ADULT = Person(dt.date(1961, 3, 14))
+CHILD = Person(dt.date(2015, 5, 1), ("g1", "g2"))
+CHILD_ONE_GUARDIAN = Person(dt.date(2015, 5, 1), ("g1",))
+
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """A Europe/Stockholm wall-clock time."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+START = at(2026, 3, 2)  # a Monday
+
+
+class Clock:
+    """Hands out strictly increasing times, ``step`` apart, starting at ``start``."""
+
+    def __init__(self, start: dt.datetime = START, step: dt.timedelta = dt.timedelta(minutes=10)):
+        self.now = start
+        self.step = step
+
+    def __call__(self, **delta: float) -> dt.datetime:
+        self.now = self.now + (dt.timedelta(**delta) if delta else self.step)
+        return self.now
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+_REGIONAL: dict[str, dict[str, Any]] = {
+    "vastmanland": {
+        "invitation_answer": Duration(1, "working_days"),
+        "plan_documentation": Duration(2, "working_days"),
+        "rule_levels": {"invitation.coordinator": "must", "plan.goal_horizons": "should"},
+    },
+    "jonkoping": {
+        "rule_levels": {"invitation.coordinator": "off", "plan.goal_horizons": "must"},
+        "follow_up_place_required": True,
+        "school_principal_for_children": True,
+    },
+}
+
+
+def profile(name: str = "national") -> Profile:
+    """The bundled profile ``name``; a regional one not yet bundled is the national profile
+    with that region's switches of DOMAIN.md §7."""
+    try:
+        return load_profile(name)
+    except ProfileError:
+        if name not in _REGIONAL:
+            raise
+    national = load_profile("national")
+    return attrs.evolve(
+        national, id=name, extends="national", content_hash=f"test-{name}", **_REGIONAL[name]
+    )
+
+
+# --- walking a case ----------------------------------------------------------------------------
+
+PHASES = (
+    "opened",
+    "consented",
+    "coordinated",  # consented, with a coordinator
+    "invited",  # invited, with a coordinator
+    "answered",  # invited, every invitee answered
+    "drafting",  # the meeting held: version 1, empty
+    "ready",  # drafting, contents complete and documented: approve_plan applies
+    "active",  # version 1 approved
+    "follow_up",  # drafting version 2 (a copy of version 1)
+    "closed",  # closed with goals_met
+)
+
+COORDINATOR = "Anna Berg"
+
+
+def consent_args(
+    person: Person,
+    parties: tuple[str, ...] = ("vc", "hemtjanst"),
+    valid_until: dt.date = dt.date(2030, 12, 31),
+) -> dict[str, Any]:
+    """Written consent for ``parties`` until ``valid_until``, by the person or, for a child,
+    by every guardian."""
+    args: dict[str, Any] = {"form": "written", "parties": list(parties), "valid_until": valid_until}
+    if person.guardians and person.is_child(START.date()):
+        return {**args, "given_by": "guardians", "guardians": list(person.guardians)}
+    return {**args, "given_by": "person"}
+
+
+def invitation(when: dt.datetime, invitees: tuple[str, ...] = ("hemtjanst",)) -> dict[str, Any]:
+    """The arguments of ``send_invitation`` at ``when``, for a meeting a week later."""
+    return {
+        "at": when,
+        "meeting_at": when + dt.timedelta(days=7),
+        "place": "Vårdcentralen",
+        "form": "in_person",
+        "invitees": list(invitees),
+    }
+
+
+def child_view(person: Person) -> dict[str, Any]:
+    return {"child_view": "Vill gå i skolan"} if person.guardians else {}
+
+
+def fill_plan(
+    case: SipCase,
+    clock: Clock,
+    *,
+    skip: tuple[str, ...] = (),
+    goals: tuple[str, ...] = ("short", "long"),
+    follow_up: dt.date | None = None,
+    place: str | None = "Vårdcentralen",
+    document: bool = True,
+) -> None:
+    """Add a need, goals on ``goals``, an intervention, a follow-up date (90 days on) and place,
+    and document the plan; ``skip`` leaves out "need", "intervention" or "follow_up"."""
+    if "need" not in skip:
+        case.add_need(at=clock(), text="Stöd i hemmet")
+    for horizon in goals:
+        case.add_goal(at=clock(), text=f"Mål på {horizon} sikt", horizon=horizon)
+    if "intervention" not in skip:
+        case.add_intervention(at=clock(), text="Hemtjänst tre dagar i veckan", unit="hemtjanst")
+    if "follow_up" not in skip:
+        day = follow_up or (clock.now + dt.timedelta(days=90)).date()
+        case.set_follow_up(at=clock(), date=day, place=place)
+    if document:
+        case.document_plan(at=clock())
+
+
+def walk(
+    to: str,
+    *,
+    profile_name: str = "national",
+    person: Person = ADULT,
+    clock: Clock | None = None,
+    units: Mapping[str, str] = UNITS,
+    discharge_notice_at: dt.datetime | None = None,
+    valid_until: dt.date = dt.date(2030, 12, 31),
+) -> tuple[SipCase, Clock]:
+    """A case walked through the public API to ``to`` (one of :data:`PHASES`)."""
+    if to not in PHASES:
+        raise ValueError(f"unknown phase {to!r}; one of {PHASES}")
+    clock = clock or Clock()
+    stop = PHASES.index(to)
+    case = SipCase.open_case(
+        at=clock.now,
+        profile=profile(profile_name),
+        person=person,
+        units=units,
+        initiated_by="staff",
+        unit="vc",
+        discharge_notice_at=discharge_notice_at,
+    )
+    steps: list[Callable[[], object]] = [
+        lambda: case.record_consent(
+            at=clock(), **consent_args(person, valid_until=valid_until)
+        ),
+        lambda: case.appoint_coordinator(at=clock(), person=COORDINATOR, unit="vc"),
+        lambda: case.send_invitation(**invitation(clock())),
+        lambda: case.answer_invitation(at=clock(), unit="hemtjanst", attending=True),
+        lambda: case.hold_meeting(
+            at=clock(days=7), participants=["vc", "hemtjanst"], **child_view(person)
+        ),
+        lambda: fill_plan(case, clock),
+        lambda: case.approve_plan(at=clock(), by=COORDINATOR),
+        lambda: case.start_follow_up(at=clock(days=60), participants=["vc", "hemtjanst"]),
+        lambda: case.close_case(at=clock(), reason="goals_met"),
+    ]
+    for step in steps[:stop]:
+        step()
+    return case, clock
+
+
+def refuse(case: SipCase, command: str, *ids: str, **args: Any) -> Refusal:
+    """Run ``command`` (a method of the case), expect a refusal naming every id of ``ids``,
+    and check that the refusal left the case exactly as it was."""
+    before = case.snapshot()
+    try:
+        getattr(case, command)(**args)
+    except Refusal as refusal:
+        missing = [i for i in ids if i not in refusal.ids]
+        assert not missing, f"{command}: {missing} not among {refusal.ids}"
+        assert case.snapshot() == before, f"{command}: the refusal changed the case"
+        return refusal
+    raise AssertionError(f"{command} applied; expected a refusal with {ids}")

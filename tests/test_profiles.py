@@ -1,0 +1,505 @@
+"""Tests of the rule profiles (sipcore.profiles): the bundled national and regional profiles,
+the overlay, every refusal of a malformed profile, version selection, and the content hash.
+
+The values are DOMAIN.md §7's table. Every malformed profile is a file under
+``tests/profiles/bad/`` whose first line, ``# expect: …``, is part of the error it must raise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import shutil
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+import attrs
+import pytest
+
+from sipcore.errors import InputError, InputTypeError, ProfileError
+from sipcore.legal import CATALOGUE, DOCUMENTS
+from sipcore.profiles import (
+    PARAMETERS,
+    PHASES,
+    PROFILE_RULES,
+    Duration,
+    Profile,
+    Step,
+    bundled_profiles,
+    load_profile,
+)
+
+HERE = Path(__file__).parent
+BAD = HERE / "profiles" / "bad"
+BUNDLE = Path(str(resources.files("sipcore") / "profiles"))
+SHARED = HERE.parent.parent / "shared"
+D = dt.date
+
+BUNDLED_KEYS = {
+    "national@2018.1": D(2018, 1, 1),
+    "jonkoping@4.0": D(2024, 5, 29),
+    "vgr@2021-03-19": D(2021, 3, 19),
+    "varmland@1": D(2018, 1, 1),
+    "vastmanland@1": D(2018, 1, 1),
+}
+VALUES = ("invitation_answer", "plan_documentation", "discharge_invitation",
+          "follow_up_place_required", "school_principal_for_children", "child_age_limit",
+          "child_consent", "rule_levels", "steps")
+
+
+def values(p: Profile) -> dict[str, object]:
+    return {name: getattr(p, name) for name in VALUES}
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the bundled profiles ----------------------------------------------------------------------
+
+
+def test_every_bundled_profile_loads_once_per_process() -> None:
+    profiles = bundled_profiles()
+    assert {p.key: p.valid_from for p in profiles} == BUNDLED_KEYS
+    assert list(profiles) == sorted(profiles, key=lambda p: (p.id, p.valid_from))
+    for p in profiles:
+        assert load_profile(p.key) is p
+        assert load_profile(p.id) is p  # one version each: the newest
+        assert p.origin == f"sipcore/profiles/{p.key}.toml"
+        assert p.last_reviewed >= p.valid_from
+    assert bundled_profiles() == profiles
+
+
+def test_bundled_files_are_named_id_at_version() -> None:
+    names = sorted(path.name for path in BUNDLE.glob("*.toml"))
+    assert names == sorted(f"{key}.toml" for key in BUNDLED_KEYS)
+
+
+def test_national_is_valid_no_later_than_every_profile_that_extends_it() -> None:
+    for p in bundled_profiles():
+        if p.extends is not None:
+            assert load_profile(p.extends).valid_from <= p.valid_from
+            assert load_profile(p.extends).extends is None
+
+
+WD = Duration(1, "working_days", False)
+DISCHARGE = Duration(3, "calendar_days", True)
+
+# DOMAIN.md §7, one row per region.
+EXPECTED = {
+    "national": dict(
+        invitation_answer=None, plan_documentation=None, discharge_invitation=DISCHARGE,
+        coordinator="off", goal_horizons="should", follow_up_place_required=False,
+        school_principal_for_children=False, child_consent="guardians",
+    ),
+    "jonkoping": dict(
+        invitation_answer=None, plan_documentation=None, discharge_invitation=DISCHARGE,
+        coordinator="off", goal_horizons="must", follow_up_place_required=True,
+        school_principal_for_children=True, child_consent="guardians",
+    ),
+    "vgr": dict(
+        invitation_answer=None, plan_documentation=None, discharge_invitation=DISCHARGE,
+        coordinator="off", goal_horizons="should", follow_up_place_required=False,
+        school_principal_for_children=True, child_consent="guardians",
+    ),
+    "varmland": dict(
+        invitation_answer=None, plan_documentation=None, discharge_invitation=DISCHARGE,
+        coordinator="off", goal_horizons="should", follow_up_place_required=False,
+        school_principal_for_children=True, child_consent="guardians",
+    ),
+    "vastmanland": dict(
+        invitation_answer=Duration(1, "working_days", False),
+        plan_documentation=Duration(2, "working_days", False),
+        discharge_invitation=DISCHARGE,
+        coordinator="must", goal_horizons="should", follow_up_place_required=False,
+        school_principal_for_children=False, child_consent="guardians",
+    ),
+}
+
+
+@pytest.mark.parametrize("region", sorted(EXPECTED))
+def test_values_of_domain_section_7(region: str) -> None:
+    p = load_profile(region)
+    want = EXPECTED[region]
+    assert p.invitation_answer == want["invitation_answer"]
+    assert p.plan_documentation == want["plan_documentation"]
+    assert p.discharge_invitation == want["discharge_invitation"]
+    assert p.level("invitation.coordinator") == want["coordinator"]
+    assert p.level("plan.goal_horizons") == want["goal_horizons"]
+    assert dict(p.rule_levels) == {
+        "invitation.coordinator": want["coordinator"],
+        "plan.goal_horizons": want["goal_horizons"],
+    }
+    assert p.follow_up_place_required is want["follow_up_place_required"]
+    assert p.school_principal_for_children is want["school_principal_for_children"]
+    assert p.child_consent == want["child_consent"]
+    assert p.child_age_limit == 18
+
+
+def test_a_rule_the_profile_does_not_set_keeps_the_registry_level() -> None:
+    p = load_profile("jonkoping")
+    assert p.level("consent.required") == "must"
+    assert p.level("some.advice", "should") == "should"
+
+
+STEPS = {
+    "national": [],
+    "jonkoping": ["Bedöm behov", "Samtycke", "Förbered", "Bjud in", "Upprätta", "Följ upp",
+                  "Avsluta"],
+    "vgr": ["Upptäck behov", "Planera", "Kalla/bjud in", "SIP-möte", "Följ upp", "Avsluta"],
+    "varmland": ["Initiativ", "Förberedelser", "Mötet", "Uppföljning"],
+    "vastmanland": ["Skapa samordningsärende", "Markera samtycke", "Skicka kallelse",
+                    "Dokumentera SIP", "Godkänn plan", "Uppföljning", "Avsluta plan"],
+}
+
+
+@pytest.mark.parametrize("region", sorted(STEPS))
+def test_step_labels_of_each_region(region: str) -> None:
+    p = load_profile(region)
+    assert [s.label for s in p.steps] == STEPS[region]
+    assert [s.number for s in p.steps] == list(range(1, len(p.steps) + 1))
+    for phase in PHASES:
+        label = p.step_for(phase)
+        assert label
+        assert p.step_labels[phase] == label
+        if p.steps:
+            assert p.steps_for(phase), f"{region}: no step for {phase}"
+            assert label == " / ".join(s.label for s in p.steps_for(phase))
+        else:
+            assert label == phase
+
+
+def test_step_for_maps_phases_to_the_regions_words() -> None:
+    jkp = load_profile("jonkoping")
+    assert jkp.step_for("opened") == "Bedöm behov / Samtycke"
+    assert jkp.step_for("consented") == "Förbered"
+    assert jkp.step_for("invited") == "Bjud in"
+    assert jkp.step_for("drafting") == "Upprätta / Följ upp"
+    assert jkp.step_for("active") == "Följ upp"
+    assert jkp.step_for("closed") == "Avsluta"
+    vgr = load_profile("vgr")
+    assert [vgr.step_for(p) for p in PHASES] == [
+        "Upptäck behov", "Planera", "Kalla/bjud in", "SIP-möte / Följ upp", "Följ upp", "Avsluta"
+    ]
+    vm = load_profile("vastmanland")
+    assert vm.step_for("opened") == "Skapa samordningsärende / Markera samtycke"
+    assert vm.step_for("invited") == "Skicka kallelse"
+    assert vm.steps_for("drafting") == vm.steps[3:5]
+    assert isinstance(vm.steps[0], Step)
+    assert vm.steps[0].sources[0].key == DOCUMENTS["004_f76983d570eb3820.txt"]
+
+
+def test_step_for_refuses_an_unknown_phase() -> None:
+    with pytest.raises(InputError, match="phase: expected one of opened"):
+        load_profile("vgr").step_for("meeting")
+
+
+def test_every_value_carries_a_source_that_resolves() -> None:
+    for p in bundled_profiles():
+        keys = {"profile", *PARAMETERS, *(f"rules.{r}" for r in PROFILE_RULES)}
+        assert set(p.citations) == keys
+        assert set(p.sources) == keys
+        for key, cites in p.citations.items():
+            for cite in cites:
+                assert cite.key in CATALOGUE
+            absent = key in ("steps", "invitation_answer", "plan_documentation") and (
+                getattr(p, key) in (None, ())
+            )
+            assert cites or absent, f"{p.key}: {key} has no source"
+            assert bool(p.sources[key]) == bool(cites)
+
+
+def _normal(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _found(quote: str, text: str, *, ocr: bool) -> bool:
+    """Whether ``quote`` is in ``text`` (letters and digits only); in an OCR text, tolerating
+    the scanner's errors (ö read as 6 or o, ä as &, d or é, …)."""
+    q, t = _normal(quote), _normal(text)
+    if q in t or not ocr:
+        return q in t
+    matcher = difflib.SequenceMatcher(None, t, q, autojunk=False)
+    best = 0.0
+    for block in matcher.get_matching_blocks():
+        if block.size < 6:
+            continue
+        start = max(0, block.a - block.b)
+        window = t[start : start + len(q) + 10]
+        best = max(best, difflib.SequenceMatcher(None, window, q, autojunk=False).ratio())
+    return best >= 0.85
+
+
+# The source documents that are scans (DOMAIN.md, the table of sources).
+OCR = {DOCUMENTS["000_963e4feb5670d98a.txt"], DOCUMENTS["004_f76983d570eb3820.txt"]}
+
+
+def test_the_quote_check_finds_what_is_there_and_nothing_else() -> None:
+    scan = "Plats och datum for uppf6ljning ska dokumenteras. Vid motet bestdims vem"
+    assert _found("Plats och datum för uppföljning ska dokumenteras.", scan, ocr=True)
+    assert not _found("Plats och tid för mötet ska alltid bokas i förväg.", scan, ocr=True)
+    assert not _found("Plats och datum för uppföljning ska dokumenteras.", scan, ocr=False)
+    assert _found("får åtgärden vidtas **nästa vardag**", "får åtgärden vidtas nästa vardag.",
+                  ocr=False)
+
+
+@pytest.mark.skipif(not (SHARED / "sources").is_dir(), reason="shared/sources not beside the repo")
+def test_every_quote_is_in_its_source() -> None:
+    legal = (SHARED / "LEGAL.md").read_text(encoding="utf-8")
+    texts = {
+        ref.key: (SHARED / "sources" / ref.document).read_text(encoding="utf-8")
+        for ref in CATALOGUE.values()
+        if ref.document is not None
+    }
+    for p in bundled_profiles():
+        cites = [c for cs in p.citations.values() for c in cs]
+        cites += [c for s in p.steps for c in s.sources]
+        for cite in cites:
+            if cite.quote:
+                ocr = cite.key in OCR
+                assert _found(cite.quote, texts.get(cite.key, legal), ocr=ocr), (p.key, cite)
+
+
+# --- the overlay -------------------------------------------------------------------------------
+
+
+def test_a_regional_profile_inherits_what_it_does_not_set() -> None:
+    national = load_profile("national")
+    jkp = load_profile("jonkoping")
+    assert jkp.extends == national.key
+    assert jkp.discharge_invitation == national.discharge_invitation
+    assert jkp.citations["discharge_invitation"] == national.citations["discharge_invitation"]
+    assert jkp.level("invitation.coordinator") == national.level("invitation.coordinator")
+    assert jkp.citations["child_age_limit"] == national.citations["child_age_limit"]
+    assert jkp.overrides == {"steps", "follow_up_place_required",
+                             "school_principal_for_children", "child_consent",
+                             "rules.plan.goal_horizons"}
+    assert jkp.citations["follow_up_place_required"] != national.citations[
+        "follow_up_place_required"]
+    assert national.overrides == frozenset()
+
+
+def test_a_region_file_that_sets_nothing_has_the_national_values(tmp_path: Path) -> None:
+    path = write(tmp_path / "min_region.toml", """\
+id = "min_region"
+version = "2026.1"
+name = "Min region"
+valid_from = 2026-01-01
+last_reviewed = 2026-11-22
+extends = "national@2018.1"
+source = "hsl_16_4"
+""")
+    own = load_profile(path)
+    national = load_profile("national@2018.1")
+    assert values(own) == values(national)
+    assert {k: v for k, v in own.citations.items() if k != "profile"} == {
+        k: v for k, v in national.citations.items() if k != "profile"
+    }
+    assert own.overrides == frozenset()
+    assert own.key == "min_region@2026.1"
+    assert own.content_hash != national.content_hash
+
+
+# --- refusals ----------------------------------------------------------------------------------
+
+BAD_FILES = sorted(BAD.glob("*.toml"))
+
+
+def test_there_is_a_bad_profile_for_every_kind_of_refusal() -> None:
+    assert len(BAD_FILES) >= 40
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: p.stem)
+def test_a_malformed_profile_is_refused_naming_file_key_and_expectation(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# expect: "), f"{path.name}: first line must be '# expect: …'"
+    expected = first.removeprefix("# expect: ")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path.name}: "), message
+    assert expected in message, message
+    assert "expected" in message
+
+
+def test_a_profile_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match=r"unit_days\.toml"):
+        load_profile(BAD / "unit_days.toml")
+
+
+def test_an_unknown_profile_names_the_ones_that_exist() -> None:
+    with pytest.raises(ProfileError, match=r"unknown profile 'skane'.*jonkoping, national, "
+                       r"varmland, vastmanland, vgr"):
+        load_profile("skane")
+    with pytest.raises(ProfileError, match=r"unknown version '9' of national; its versions "
+                       r"are: 2018\.1 \(valid from 2018-01-01\)"):
+        load_profile("national@9")
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match=r"nowhere\.toml: expected a readable profile file"):
+        load_profile(tmp_path / "nowhere.toml")
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(InputTypeError, match="on: expected a date"):
+        load_profile("national", on=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(InputTypeError, match="name"):
+        load_profile(42)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="directory"):
+        load_profile(BAD / "unit_days.toml", directory=BAD)
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+def test_a_bundled_profile_by_date() -> None:
+    assert load_profile("jonkoping", on=D(2024, 5, 29)).key == "jonkoping@4.0"
+    assert load_profile("jonkoping", on=D(2030, 1, 1)).key == "jonkoping@4.0"
+    with pytest.raises(ProfileError, match=r"no version of jonkoping is valid on 2024-05-28; "
+                       r"its versions are: 4\.0 \(valid from 2024-05-29\)"):
+        load_profile("jonkoping", on=D(2024, 5, 28))
+    with pytest.raises(ProfileError, match="vgr@2021-03-19 is not valid on 2020-01-01"):
+        load_profile("vgr@2021-03-19", on=D(2020, 1, 1))
+    assert load_profile("vgr@2021-03-19", on=D(2021, 3, 19)).id == "vgr"
+
+
+def _second_vastmanland(folder: Path) -> None:
+    """vastmanland@1 as bundled, and a made-up vastmanland@2 from 2027-01-01 that gives
+    two working days to answer an invitation."""
+    first = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
+    write(folder / "vastmanland@1.toml", first)
+    second = first.replace('version = "1"', 'version = "2"').replace(
+        "valid_from = 2018-01-01", "valid_from = 2027-01-01"
+    ).replace("last_reviewed = 2026-11-22", "last_reviewed = 2027-01-01")
+    second = second.replace("amount = 1\n", "amount = 2\n", 1)
+    write(folder / "vastmanland@2.toml", second)
+
+
+def test_versions_by_date_pinned_and_newest(tmp_path: Path) -> None:
+    _second_vastmanland(tmp_path)
+    newest = load_profile("vastmanland", directory=tmp_path)
+    assert newest.key == "vastmanland@2"
+    assert newest.invitation_answer == Duration(2, "working_days", False)
+    assert load_profile("vastmanland", on=D(2026, 12, 31), directory=tmp_path).key == (
+        "vastmanland@1"
+    )
+    assert load_profile("vastmanland", on=D(2027, 1, 1), directory=tmp_path).key == (
+        "vastmanland@2"
+    )
+    old = load_profile("vastmanland@1", directory=tmp_path)
+    assert old.invitation_answer == WD
+    assert old.content_hash == load_profile("vastmanland@1").content_hash
+    with pytest.raises(ProfileError, match=r"no version of vastmanland is valid on 2017-12-31; "
+                       r"its versions are: 1 \(valid from 2018-01-01\), 2 \(valid from "
+                       r"2027-01-01\)"):
+        load_profile("vastmanland", on=D(2017, 12, 31), directory=tmp_path)
+    with pytest.raises(ProfileError, match="unknown version '3' of vastmanland"):
+        load_profile("vastmanland@3", directory=tmp_path)
+    with pytest.raises(ProfileError, match=r"unknown profile 'jonkoping'; .* are: vastmanland"):
+        load_profile("jonkoping", directory=tmp_path)
+
+
+def test_a_directory_refuses_misnamed_and_clashing_files(tmp_path: Path) -> None:
+    text = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
+    write(tmp_path / "vastmanland@9.toml", text)
+    with pytest.raises(ProfileError, match=r"vastmanland@9.toml: id, version: expected a file "
+                       r"named vastmanland@1.toml \(or vastmanland.toml\)"):
+        load_profile("vastmanland", directory=tmp_path)
+    (tmp_path / "vastmanland@9.toml").unlink()
+    write(tmp_path / "vastmanland@1.toml", text)
+    write(tmp_path / "vastmanland.toml", text.replace('version = "1"', 'version = "1b"'))
+    (tmp_path / "vastmanland.toml").rename(tmp_path / "vastmanland@1b.toml")
+    with pytest.raises(ProfileError, match="valid_from: expected a date no other version of "
+                       "vastmanland has, got 2018-01-01"):
+        load_profile("vastmanland", directory=tmp_path)
+    with pytest.raises(InputError, match="directory"):
+        load_profile("vastmanland", directory=tmp_path / "nowhere")
+
+
+def test_loading_from_a_path(tmp_path: Path) -> None:
+    copy = tmp_path / "our_routine.toml"
+    shutil.copy(BUNDLE / "jonkoping@4.0.toml", copy)
+    for name in (copy, str(copy)):
+        own = load_profile(name)
+        assert own.key == "jonkoping@4.0"
+        assert own.origin == str(copy)
+        assert own == load_profile("jonkoping")  # equal content, different origin
+        assert own is not load_profile("jonkoping")
+        assert hash(own) == hash(load_profile("jonkoping"))
+    assert load_profile(copy, on=D(2025, 1, 1)).valid_from == D(2024, 5, 29)
+    with pytest.raises(ProfileError, match=r"our_routine\.toml: jonkoping@4\.0 is not valid on "
+                       r"2024-01-01"):
+        load_profile(copy, on=D(2024, 1, 1))
+
+
+# --- the content hash --------------------------------------------------------------------------
+
+
+def test_content_hash_is_stable(tmp_path: Path) -> None:
+    for p in bundled_profiles():
+        again = load_profile(BUNDLE / f"{p.key}.toml")
+        assert again.content_hash == p.content_hash
+        assert re.fullmatch(r"[0-9a-f]{64}", p.content_hash)
+    # comments and layout are not content
+    text = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
+    reflowed = "# a comment of our own\n" + text.replace("amount = 1\n", "amount   =   1 # one\n")
+    assert load_profile(write(tmp_path / "v.toml", reflowed)).content_hash == (
+        load_profile("vastmanland").content_hash
+    )
+
+
+CHANGES = [
+    ("amount = 1\n", "amount = 0\n"),
+    ('unit = "working_days"', 'unit = "calendar_days"'),
+    ("rolls = false", "rolls = true"),
+    ('level = "must"', 'level = "should"'),
+    ('label = "Skicka kallelse"', 'label = "Kalla"'),
+    ('phases = ["active"]', 'phases = ["active", "drafting"]'),
+    ('name = "Region Västmanland"', 'name = "Region Västmanland län"'),
+    ("last_reviewed = 2026-11-22", "last_reviewed = 2026-11-23"),
+    ("valid_from = 2018-01-01", "valid_from = 2018-01-02"),
+    ('version = "1"', 'version = "1.1"'),
+    ("inom 1 arbetsdag.", "inom en arbetsdag."),
+    ('part = "Genomförande"', 'part = "Genomförandet"'),
+    ('[parameters.follow_up_place_required]\nvalue = false',
+     '[parameters.follow_up_place_required]\nvalue = true'),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), CHANGES, ids=[c[1][:30] for c in CHANGES])
+def test_content_hash_changes_with_any_value(tmp_path: Path, old: str, new: str) -> None:
+    text = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
+    assert old in text
+    changed = load_profile(write(tmp_path / "v.toml", text.replace(old, new, 1)))
+    assert changed.content_hash != load_profile("vastmanland").content_hash
+
+
+def test_every_bundled_profile_has_its_own_hash_and_profiles_compare_by_value() -> None:
+    profiles = bundled_profiles()
+    assert len({p.content_hash for p in profiles}) == len(profiles)
+    national = load_profile("national")
+    assert attrs.evolve(national, child_age_limit=20) != national
+    assert attrs.evolve(national, origin="elsewhere") == national
+    assert len({national, attrs.evolve(national, origin="elsewhere")}) == 1
+
+
+# --- durations ---------------------------------------------------------------------------------
+
+
+def test_the_durations_count_as_domain_section_6_says() -> None:
+    vm = load_profile("vastmanland")
+    assert vm.invitation_answer is not None and vm.plan_documentation is not None
+    assert vm.invitation_answer.after(D(2026, 12, 23)) == D(2026, 12, 28)
+    assert vm.plan_documentation.after(D(2026, 6, 18)) == D(2026, 6, 23)
+    national = load_profile("national")
+    assert national.discharge_invitation is not None
+    # Mon 2025-12-22 + 3 = juldagen; annandag jul, then the weekend: Mon 2025-12-29
+    assert national.discharge_invitation.after(D(2025, 12, 22)) == D(2025, 12, 29)
+    assert national.discharge_invitation.after(D(2026, 3, 2)) == D(2026, 3, 5)
+    assert vm.invitation_answer.describe() == "1 arbetsdagar"
+    assert "rolled by Lag 1930:173" in national.discharge_invitation.describe("en")
