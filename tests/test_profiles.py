@@ -501,5 +501,5 @@ def test_the_durations_count_as_domain_section_6_says() -> None:
     # Mon 2025-12-22 + 3 = juldagen; annandag jul, then the weekend: Mon 2025-12-29
     assert national.discharge_invitation.after(D(2025, 12, 22)) == D(2025, 12, 29)
     assert national.discharge_invitation.after(D(2026, 3, 2)) == D(2026, 3, 5)
-    assert vm.invitation_answer.describe() == "1 arbetsdagar"
+    assert vm.invitation_answer.describe() == "1 arbetsdag"
     assert "rolled by Lag 1930:173" in national.discharge_invitation.describe("en")

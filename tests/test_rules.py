@@ -19,6 +19,7 @@ from helpers import (
     CHILD,
     CHILD_ONE_GUARDIAN,
     COORDINATOR,
+    EDITS,
     UNITS,
     Clock,
     at,
@@ -27,6 +28,7 @@ from helpers import (
     invitation,
     profile,
     refuse,
+    valid_args,
     walk,
 )
 from sipcore import states
@@ -361,15 +363,6 @@ class TestChildView:
 
 # --- plan.locked, plan.documented --------------------------------------------------------------
 
-EDITS: dict[str, dict[str, Any]] = {
-    "add_need": {"text": "Ny bostad"},
-    "add_goal": {"text": "Arbete", "horizon": "long"},
-    "add_intervention": {"text": "Boendestöd", "unit": "soc", "responsible": "Eva Lund"},
-    "add_note": {"text": "Ringer på fredag", "heading": "Övrigt"},
-    "set_follow_up": {"date": dt.date(2026, 12, 1), "place": "Hemma"},
-}
-
-
 @pytest.mark.parametrize("command", list(EDITS))
 def test_plan_locked(command: str) -> None:
     case, clock = walk("active")
@@ -612,29 +605,6 @@ class TestClosing:
 
 
 # --- case.closed -------------------------------------------------------------------------------
-
-
-def valid_args(command: str, when: dt.datetime) -> dict[str, Any]:
-    """Arguments of ``command`` that pass every check but the phase's."""
-    args: dict[str, dict[str, Any]] = {
-        "decline_case": {"reason": "Skäl"},
-        "record_consent": consent_args(ADULT),
-        "refuse_consent": {"journal_ref": "J-1"},
-        "appoint_coordinator": {"person": "Bo Ek", "unit": "vc"},
-        "record_preferences": {"place": "Hemma", "interpreter": False},
-        "send_invitation": invitation(when),
-        "answer_invitation": {"unit": "hemtjanst", "attending": True},
-        "revoke_invitation": {},
-        "hold_meeting": {"participants": ["vc"]},
-        **EDITS,
-        "document_plan": {},
-        "approve_plan": {"by": COORDINATOR},
-        "start_follow_up": {},
-        "withdraw_consent": {},
-        "record_death": {},
-        "close_case": {"reason": "goals_met"},
-    }
-    return {"at": when} | args[command]
 
 
 OPEN_COMMANDS = [c for c in states.COMMANDS if c != "open_case"]

@@ -137,6 +137,8 @@ class SipCase:
         declaration = first.declaration if first is not None else None
         if first is None or first.command != "open_case" or declaration is None:
             raise EventFormatError("events[0]: expected the open_case event with a declaration")
+        if first.seq != 1:
+            raise EventFormatError(f"events[0].seq: expected 1, got {first.seq}")
         if profile is None:
             from sipcore.profiles import load_profile
 
@@ -155,7 +157,10 @@ class SipCase:
                 raise EventFormatError(f"events[{i}].at: earlier than the event before it")
             if (event.profile, event.profile_hash) != (first.profile, first.profile_hash):
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
-            case._apply(event)
+            try:
+                case._apply(event)
+            except Refusal as refusal:
+                raise EventFormatError(f"events[{i}].command: {refusal}") from None
             if case.phase != event.phase:
                 raise EventFormatError(
                     f"events[{i}].phase: recorded {event.phase}, replay gives {case.phase}"

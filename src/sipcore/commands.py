@@ -86,6 +86,14 @@ def _ids(name: str, value: Any, *, empty_ok: bool) -> tuple[str, ...]:
     return items
 
 
+def _some_ids(name: str, value: Any) -> tuple[str, ...]:
+    return _ids(name, value, empty_ok=False)
+
+
+def _any_ids(name: str, value: Any) -> tuple[str, ...]:
+    return _ids(name, value, empty_ok=True)
+
+
 def _prefs(name: str, value: Any) -> tuple[tuple[str, PrefValue], ...]:
     pairs = value.items() if isinstance(value, Mapping) else value
     try:
@@ -118,8 +126,14 @@ def _load_date(value: Any) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)
 
 
+def _load_ids(value: Any) -> tuple[Any, ...]:
+    if not isinstance(value, list):  # tuple("vc") would read a text as its letters
+        raise TypeError("expected a JSON array")
+    return tuple(value)
+
+
 def _load_tuple(value: Any) -> tuple[Any, ...]:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    return tuple(tuple(v) if isinstance(v, list) else v for v in _load_ids(value))
 
 
 def _dump_date(value: dt.date | None) -> str | None:
@@ -136,14 +150,14 @@ KINDS: Mapping[str, ArgKind] = {
         ArgKind("text", "a non-blank text", _text, _same, _same),
         ArgKind("opt_text", "a text", _maybe_text, _same, _same),
         ArgKind("bool", "true or false", _bool, _same, _same),
-        ArgKind("ids", "a list of ids", lambda n, v: _ids(n, v, empty_ok=False), list, tuple),
-        ArgKind("opt_ids", "a list of ids", lambda n, v: _ids(n, v, empty_ok=True), list, tuple),
+        ArgKind("ids", "a list of ids", _some_ids, list, _load_ids),
+        ArgKind("opt_ids", "a list of ids", _any_ids, list, _load_ids),
         ArgKind(
             "maybe_ids",
             "a list of ids",
-            _opt(lambda n, v: _ids(n, v, empty_ok=True)),
+            _opt(_any_ids),
             lambda v: None if v is None else list(v),
-            lambda v: None if v is None else tuple(v),
+            lambda v: None if v is None else _load_ids(v),
         ),
         ArgKind("prefs", "named fields", _prefs, lambda v: [list(p) for p in v], _load_tuple),
     )

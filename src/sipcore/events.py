@@ -80,16 +80,16 @@ class Event:
         """Rebuild an event from :meth:`to_dict`'s form; a malformed field is named."""
         if not isinstance(data, Mapping):
             raise EventFormatError(f"{where}: expected an object, got {type(data).__name__}")
-        expected = {"schema", "seq", "at", "command", "args", "phase", "profile",
-                    "profile_hash", "unit", "kva", "declaration"}
-        unknown = sorted(set(data) - expected)
-        if unknown:
-            raise EventFormatError(f"{where}.{unknown[0]}: unknown field")
         schema = _field(data, where, "schema", int)
         if schema != SCHEMA_VERSION:
             raise EventFormatError(
                 f"{where}.schema: expected {SCHEMA_VERSION}, got {schema!r} (unknown schema)"
             )
+        expected = {"schema", "seq", "at", "command", "args", "phase", "profile",
+                    "profile_hash", "unit", "kva", "declaration"}
+        unknown = sorted(set(data) - expected)
+        if unknown:
+            raise EventFormatError(f"{where}.{unknown[0]}: unknown field")
         command = _field(data, where, "command", str)
         if command not in COMMAND_ARGS:
             raise EventFormatError(f"{where}.command: unknown command {command!r}")
@@ -105,6 +105,8 @@ class Event:
             at = dt.datetime.fromisoformat(_field(data, where, "at", str))
         except ValueError:
             raise EventFormatError(f"{where}.at: expected an ISO datetime") from None
+        if at.utcoffset() is None:
+            raise EventFormatError(f"{where}.at: expected a datetime with an offset, not naive")
         return cls(
             seq=_field(data, where, "seq", int),
             at=at,

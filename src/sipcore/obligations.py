@@ -57,11 +57,25 @@ class Term:
     and is cancelled."""
 
     kind: str
-    unit: str | None
+    unit: str | None  # None for the coordinator's kinds: see ``unit_at``
     due: dt.date
     starts_at: dt.datetime
     met_at: dt.datetime | None
     cancelled_at: dt.datetime | None
+    coordinators: tuple[tuple[dt.datetime, str], ...] = ()  # (appointed at, unit), in order
+
+    def unit_at(self, as_of: dt.datetime) -> str | None:
+        """The unit that owes this as of ``as_of``: for the coordinator's kinds, the unit of
+        the coordinator in office then (source 004: "Samordningsansvarigs enhet är
+        övergripande ansvarig för planen")."""
+        if not self.coordinators:
+            return self.unit
+        unit = None
+        for appointed_at, coordinator_unit in self.coordinators:
+            if appointed_at > as_of:
+                break
+            unit = coordinator_unit
+        return unit
 
     def status(self, as_of: dt.datetime, day: dt.date) -> Status:
         if self.met_at is not None and self.met_at <= as_of:
@@ -88,7 +102,9 @@ def terms(case: SipCase) -> tuple[Term, ...]:
     """Every obligation the case's history starts, whatever the time."""
     profile = case.profile
     closed = case.closed_at
-    coordinator = case.coordinator.unit if case.coordinator else None
+    coordinator = tuple(
+        (e.at, e.unit) for e in case.events if e.command == "appoint_coordinator" and e.unit
+    )
     found: list[Term] = []
     if case.discharge_notice_at is not None and profile.discharge_invitation is not None:
         due = profile.discharge_invitation.after(local_date(case.discharge_notice_at))
@@ -109,15 +125,16 @@ def terms(case: SipCase) -> tuple[Term, ...]:
         for version in case.versions:
             due = profile.plan_documentation.after(local_date(version.started_at))
             found.append(
-                Term("document_plan", coordinator, due, version.started_at,
-                     version.first_documented_at, closed)
+                Term("document_plan", None, due, version.started_at,
+                     version.first_documented_at, closed, coordinator)
             )
     for i, version in enumerate(case.versions):
         if version.approved_at is None or version.follow_up is None:
             continue
         nxt = case.versions[i + 1].started_at if i + 1 < len(case.versions) else None
         found.append(
-            Term("follow_up", coordinator, version.follow_up.date, version.approved_at, nxt, closed)
+            Term("follow_up", None, version.follow_up.date, version.approved_at, nxt, closed,
+                 coordinator)
         )
     return tuple(found)
 
@@ -131,7 +148,7 @@ def _earliest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | Non
 def _as_of(term: Term, as_of: dt.datetime, day: dt.date) -> Obligation:
     return Obligation(
         term.kind,
-        term.unit,
+        term.unit_at(as_of),
         term.due,
         term.status(as_of, day),
         term.starts_at,
