@@ -1,0 +1,203 @@
+"""The one transition table (DOMAIN.md §3–§4), its checks, and the shared phase machine."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import PHASES, valid_args, walk
+from sipcore import states
+from sipcore.case import _EVOLVE
+from sipcore.errors import TransitionNotAllowed
+from sipcore.rules import registry
+from sipcore.states import (
+    ACTIVE,
+    CLOSED,
+    CONSENTED,
+    DRAFTING,
+    INVITED,
+    OPEN_PHASES,
+    OPENED,
+    TABLE,
+    Phase,
+    Transition,
+)
+
+OPEN = set(OPEN_PHASES)
+
+# DOMAIN.md §4, written out: command → ({from phases}, to phase or None for unchanged).
+CONTRACT: dict[str, list[tuple[set[Phase], Phase | None]]] = {
+    "open_case": [(set(), OPENED)],
+    "decline_case": [({OPENED}, CLOSED)],
+    "record_consent": [({OPENED}, CONSENTED), ({CONSENTED, INVITED, DRAFTING, ACTIVE}, None)],
+    "refuse_consent": [({OPENED}, CLOSED)],
+    "appoint_coordinator": [(OPEN, None)],
+    "record_preferences": [({OPENED, CONSENTED}, None)],
+    "send_invitation": [({CONSENTED}, INVITED)],
+    "answer_invitation": [({INVITED}, None)],
+    "revoke_invitation": [({INVITED}, CONSENTED)],
+    "hold_meeting": [({INVITED}, DRAFTING)],
+    "add_need": [({DRAFTING}, None)],
+    "add_goal": [({DRAFTING}, None)],
+    "add_intervention": [({DRAFTING}, None)],
+    "add_note": [({DRAFTING}, None)],
+    "set_follow_up": [({DRAFTING}, None)],
+    "document_plan": [({DRAFTING}, None)],
+    "approve_plan": [({DRAFTING}, ACTIVE)],
+    "start_follow_up": [({ACTIVE}, DRAFTING)],
+    "withdraw_consent": [(OPEN, CLOSED)],
+    "record_death": [(OPEN, CLOSED)],
+    "close_case": [(OPEN, CLOSED)],
+}
+
+# Phases where a command is refused under a rule's id instead of transition.not_allowed.
+PHASE_REFUSALS = {
+    **{(ACTIVE, c): "plan.locked" for c in
+       ("add_need", "add_goal", "add_intervention", "add_note", "set_follow_up")},
+    (DRAFTING, "start_follow_up"): "plan.follow_up_needs_approved",
+}
+
+
+def test_table_is_the_contract() -> None:
+    got: dict[str, list[tuple[set[Phase], Phase | None]]] = {}
+    for t in TABLE:
+        got.setdefault(t.command, []).append((set(t.sources), t.dest))
+    assert got == CONTRACT
+    refusals = {(p, t.command): r for t in TABLE for p, r in t.refused_in.items()}
+    assert refusals == PHASE_REFUSALS
+
+
+def test_every_command_evolves_the_case() -> None:
+    assert set(_EVOLVE) == set(states.COMMANDS) - {"open_case"}
+
+
+def test_rule_ids_exist() -> None:
+    known = set(registry())
+    for t in TABLE:
+        assert set(t.rules) <= known, t.command
+        assert set(t.refused_in.values()) <= known, t.command
+    assert set(states.EVERY_COMMAND_RULES) <= known
+    # every rule is tied to some command (or to every command)
+    tied = {r for t in TABLE for r in (*t.rules, *t.refused_in.values())}
+    assert tied | set(states.EVERY_COMMAND_RULES) == known
+
+
+def test_nothing_leaves_closed() -> None:
+    assert all(CLOSED not in t.sources for t in TABLE)
+    assert states.allowed_commands(CLOSED) == ()
+
+
+def test_every_phase_is_reachable_from_the_api() -> None:
+    reached = {walk(to)[0].phase for to in PHASES}
+    assert reached == set(Phase)
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+@pytest.mark.parametrize("command", states.COMMANDS)
+def test_row_target_and_allowed_agree(phase: Phase, command: str) -> None:
+    row = states.row(phase, command)
+    assert (row is not None) == (command in states.allowed_commands(phase))
+    if row is not None:
+        expected = phase if row.dest is None else row.dest
+        assert states.target(phase, command) is expected
+    else:
+        assert states.refusal_in(phase, command) == PHASE_REFUSALS.get((phase, command))
+
+
+# One case walked to each open phase, and for each command the phase does not allow (and does
+# not refuse under a rule), the refusal names the phase and what the phase allows.
+WALKS = {"opened": OPENED, "consented": CONSENTED, "invited": INVITED, "drafting": DRAFTING,
+         "active": ACTIVE}
+NOT_ALLOWED = [
+    (to, c)
+    for to, phase in WALKS.items()
+    for c in states.COMMANDS
+    if c != "open_case" and states.row(phase, c) is None and (phase, c) not in PHASE_REFUSALS
+]
+
+
+@pytest.mark.parametrize(("to", "command"), NOT_ALLOWED)
+def test_transition_not_allowed_names_phase_and_allowed(to: str, command: str) -> None:
+    case, clock = walk(to)
+    before = case.snapshot()
+    with pytest.raises(TransitionNotAllowed) as info:
+        getattr(case, command)(**valid_args(command, clock()))
+    refusal = info.value
+    assert refusal.ids == ("transition.not_allowed",)
+    assert refusal.phase == to
+    assert refusal.allowed == states.allowed_commands(WALKS[to])
+    assert to in refusal.message("en")
+    assert all(c in refusal.message("en") for c in refusal.allowed)
+    assert case.snapshot() == before
+
+
+# --- the shared machine ------------------------------------------------------------------------
+
+
+def test_one_shared_machine_per_profile() -> None:
+    first, _ = walk("active")
+    second, _ = walk("follow_up")
+    machine = states.machine_for(first.profile)
+    assert states.machine_for(second.profile) is machine
+    assert list(machine.models) == []  # no case is attached to it
+    for case in (first, second):
+        assert not hasattr(case, "trigger")
+        assert not hasattr(case, "approve_plan_trigger")
+        assert not any(name.startswith(("to_", "may_", "is_")) and name != "is_child"
+                       for name in dir(case))
+        assert not hasattr(case, "__dict__")  # slotted: nothing can be attached per case
+
+
+def test_machines_differ_between_profiles() -> None:
+    national, _ = walk("invited")
+    regional, _ = walk("invited", profile_name="vastmanland")
+    assert states.machine_for(national.profile) is not states.machine_for(regional.profile)
+
+
+def test_the_machine_moves_the_case() -> None:
+    case, _ = walk("answered")
+    states.fire(case.profile, case, "revoke_invitation")
+    assert case.phase is CONSENTED
+    with pytest.raises(TransitionNotAllowed) as info:
+        states.fire(case.profile, case, "hold_meeting")
+    assert info.value.phase == "consented"
+
+
+# --- check_table refuses a bad table -----------------------------------------------------------
+
+RULE_IDS = frozenset(registry()) | frozenset(states.EVERY_COMMAND_RULES)
+
+
+def test_the_real_table_passes() -> None:
+    states.check_table(RULE_IDS)
+
+
+def without(*commands: str) -> tuple[Transition, ...]:
+    return tuple(t for t in TABLE if t.command not in commands)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ((*TABLE, Transition("reopen", (CLOSED,), OPENED)), "leaves the terminal phase"),
+        ((*TABLE, Transition("reopen", (ACTIVE,), None, ("plan.reopen",))), "unknown rule id"),
+        ((*TABLE, Transition("add_need", (DRAFTING,), None)), "declared twice"),
+        ((*TABLE, Transition("peek", (DRAFTING,), None, refused_in={DRAFTING: "plan.locked"})),
+         "both allowed and refused"),
+        (without("approve_plan"), "phase active cannot be reached"),
+        (without("withdraw_consent", "record_death", "close_case"), "cannot reach closed"),
+    ],
+    ids=["leaves_closed", "unknown_rule", "twice", "allowed_and_refused", "unreachable",
+         "dead_end"],
+)
+def test_check_table_refuses_a_bad_table(
+    monkeypatch: pytest.MonkeyPatch, table: tuple[Transition, ...], message: str
+) -> None:
+    monkeypatch.setattr(states, "TABLE", table)
+    with pytest.raises(ValueError, match=message):
+        states.check_table(RULE_IDS)
+
+
+def test_phases_are_the_contract() -> None:
+    assert [str(p) for p in Phase] == [
+        "opened", "consented", "invited", "drafting", "active", "closed"
+    ]
