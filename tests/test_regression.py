@@ -53,7 +53,9 @@ def test_diff_command_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nowhere" in capsys.readouterr().err
 
 
-def test_diff_names_a_malformed_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_names_a_malformed_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\nprofile = "national"\nsurprise = 1\n', encoding="utf-8")
     assert main(["diff", "national", "vastmanland", str(bad)]) == 2
