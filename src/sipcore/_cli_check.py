@@ -4,7 +4,7 @@
 sorted) and prints one line per scenario, then ``N passed, M failed``::
 
     PASS tests/scenarios/vastmanland/answer_over_christmas.toml: Reply to an invitation …
-    FAIL x.toml: Invitation: step 4 (send_invitation): expected phase invited, got refused [consent.scope]
+    FAIL x.toml: Invitation: step 4 (send_invitation): expected phase invited, got refused […]
     ERROR y.toml: step 2 (record_consent): form: expected one of oral, written, got 'email'
     1 passed, 2 failed
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from sipcore import states
-from sipcore.commands import Command, PrefValue, WithdrawConsent, build
+from sipcore.commands import Command, PrefValue, WithdrawConsent, aware, build
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
 from sipcore.errors import (
@@ -435,11 +435,7 @@ def _time_order(at: dt.datetime, latest: dt.datetime) -> Finding:
 
 
 def _aware_at(at: Any) -> dt.datetime:
-    if not isinstance(at, dt.datetime):
-        raise InputTypeError("at", "a timezone-aware datetime", at)
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise InputError("at", "a timezone-aware datetime (a naive datetime has no offset)", at)
-    return at
+    return aware("at", at)
 
 
 def _checked_person(person: Any) -> Person:

@@ -13,6 +13,7 @@ The same per-argument kinds serialize the arguments to JSON and back (see
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -36,12 +37,26 @@ class ArgKind:
     load: Callable[[Any], Any]
 
 
-def _aware(name: str, value: Any) -> dt.datetime:
+def aware(name: str, value: Any) -> dt.datetime:
+    """``value``, a timezone-aware datetime, as the same instant at its fixed UTC offset.
+
+    Python compares two datetimes of one zone by their wall clocks, and the hour that the end of
+    summer time repeats makes a later instant look earlier (Europe/Stockholm 2026-10-25 02:10
+    CET comes after 02:30 CEST). At a fixed offset, every comparison is by the instant.
+    """
     if not isinstance(value, dt.datetime):
         raise InputTypeError(name, "a timezone-aware datetime", value)
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()
+    if offset is None:
         raise InputError(name, "a timezone-aware datetime (a naive datetime has no offset)", value)
-    return value
+    if type(value.tzinfo) is dt.timezone:
+        return value
+    return value.replace(tzinfo=_fixed(offset), fold=0)
+
+
+@functools.cache
+def _fixed(offset: dt.timedelta) -> dt.timezone:
+    return dt.timezone(offset)
 
 
 def _date(name: str, value: Any) -> dt.date:
@@ -143,8 +158,8 @@ def _dump_date(value: dt.date | None) -> str | None:
 KINDS: Mapping[str, ArgKind] = {
     k.name: k
     for k in (
-        ArgKind("aware", "a timezone-aware datetime", _aware, _iso_dt, _load_dt),
-        ArgKind("opt_aware", "a timezone-aware datetime", _opt(_aware), _iso_dt, _load_dt),
+        ArgKind("aware", "a timezone-aware datetime", aware, _iso_dt, _load_dt),
+        ArgKind("opt_aware", "a timezone-aware datetime", _opt(aware), _iso_dt, _load_dt),
         ArgKind("opt_date", "a date", _opt(_date), _dump_date, _load_date),
         ArgKind("date", "a date", _date, _dump_date, _load_date),
         ArgKind("text", "a non-blank text", _text, _same, _same),

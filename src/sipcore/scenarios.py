@@ -39,7 +39,7 @@ import attrs
 
 from sipcore import states
 from sipcore.case import SipCase
-from sipcore.commands import ArgKind, parameters
+from sipcore.commands import COMMAND_ARGS, ArgKind, parameters
 from sipcore.consent import Person
 from sipcore.deadlines import local_date
 from sipcore.errors import InputError, ProfileError, Refusal, ScenarioError
@@ -89,7 +89,7 @@ _UNIT_KEYS = ("principal",)
 _STEP_KEYS = ("at", "do", "expect_phase", "expect_error", "expect_advice")
 _OBLIGATION_KEYS = ("as_of", "kind", "unit", "due", "status")
 _EXPECT_KEYS = ("phase", "closure_reason", "kva", "plan_version", "voided_notes", "notified")
-_COMMANDS = (OPEN_CASE, *states.COMMANDS)
+_COMMANDS = tuple(COMMAND_ARGS)  # open_case first
 _FREE_KEYS = "record_preferences"  # its keys are free fields (place, interpreter, …)
 
 _AWARE = "a date and time with an offset, e.g. 2026-12-21T09:00:00+01:00"
@@ -288,21 +288,21 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
 
+    def _at(self, where: str, key: str) -> str:
+        return f"{self.file}: {where}: {key}" if where else f"{self.file}: {key}"
+
     def fail(self, where: str, key: str, expected: str, got: object = attrs.NOTHING) -> NoReturn:
         shown = "" if got is attrs.NOTHING else f", got {_show(got)}"
-        prefix = f"{self.file}: {where}: " if where else f"{self.file}: "
-        raise ScenarioError(f"{prefix}{key}: expected {expected}{shown}")
+        raise ScenarioError(f"{self._at(where, key)}: expected {expected}{shown}")
 
     def missing(self, where: str, key: str, expected: str) -> NoReturn:
-        prefix = f"{self.file}: {where}: " if where else f"{self.file}: "
-        raise ScenarioError(f"{prefix}{key}: missing; expected {expected}")
+        raise ScenarioError(f"{self._at(where, key)}: missing; expected {expected}")
 
     def only(self, where: str, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
         for key in table:
             if key not in allowed:
-                prefix = f"{self.file}: {where}: " if where else f"{self.file}: "
                 raise ScenarioError(
-                    f"{prefix}{key}: unknown key; expected one of {', '.join(allowed)}"
+                    f"{self._at(where, key)}: unknown key; expected one of {', '.join(allowed)}"
                 )
 
     def table(self, where: str, key: str, value: object) -> Mapping[str, Any]:
@@ -382,11 +382,11 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     if "name" not in data:
         r.missing("", "name", "the scenario's name, in quotes")
     name = r.text("", "name", data["name"])
+    profile = _read_profile_spec(r, file, data)
     source = r.text("", "source", data["source"]) if "source" in data else None
     person = _read_person(r, data)
     declared = _read_units(r, data)
     steps = _read_steps(r, data, declared)
-    profile = _read_profile_spec(r, file, data)
     scenario = Scenario(
         file,
         name,
@@ -654,15 +654,6 @@ def resolve_profile(scenario: Scenario) -> Profile:
         return newest
 
 
-def _snapshot(case: SipCase) -> dict[str, Any]:
-    # snapshot() hands out the live event list: copy the mutable values so that a later
-    # change of the case cannot change this snapshot too.
-    return {
-        k: list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
-        for k, v in case.snapshot().items()
-    }
-
-
 def _views(case: SipCase, as_of: dt.datetime) -> tuple[ObligationView, ...]:
     return tuple(
         ObligationView(o.kind, o.unit, o.due, o.status, o.met_at)
@@ -697,7 +688,6 @@ class _Run:
 
     def __init__(self, scenario: Scenario, profile: Profile) -> None:
         self.scenario = scenario
-        self.profile = profile
         self.outcomes: list[StepOutcome] = []
         self.failures: list[Failure] = []
         first = scenario.steps[0]
@@ -705,7 +695,7 @@ class _Run:
         phase = str(self.case.phase)
         failed = first.expect_phase is not None and first.expect_phase != phase
         if failed:
-            self.fail(first, f"phase {first.expect_phase}", phase)
+            self.fail(first, f"phase {first.expect_phase}", f"phase {phase}")
         self.outcomes.append(
             StepOutcome(1, OPEN_CASE, True, (), phase, (), _views(self.case, first.at),
                         not failed)
@@ -716,7 +706,7 @@ class _Run:
 
     def step(self, step: Step) -> None:
         case = self.case
-        before = _snapshot(case)
+        before = case.snapshot()
         applied = True
         ids: tuple[str, ...] = ()
         advice: tuple[str, ...] = ()
@@ -733,7 +723,7 @@ class _Run:
             step.index, step.do, applied, ids, str(case.phase), advice,
             _views(case, step.at), True,
         )
-        passed = self.judge(step, outcome_, unchanged=applied or _snapshot(case) == before)
+        passed = self.judge(step, outcome_, unchanged=applied or case.snapshot() == before)
         self.outcomes.append(attrs.evolve(outcome_, passed=passed))
 
     def judge(self, step: Step, out: StepOutcome, *, unchanged: bool) -> bool:

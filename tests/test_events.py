@@ -1,0 +1,279 @@
+"""Events: the JSON form of every command's event, malformed input named by field, and replay
+(equal to the live case; a tampered sequence is refused)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+
+from helpers import CHILD, COORDINATOR, UNITS, Clock, at, invitation, profile, walk
+from sipcore import states
+from sipcore.case import SipCase
+from sipcore.errors import EventFormatError
+from sipcore.events import SCHEMA_VERSION, Event, events_from_json, events_to_json
+
+
+def lifecycle(end: str = "withdraw_consent") -> SipCase:
+    """A child's discharge case through every command that keeps it open, with every optional
+    argument, ended by ``end``."""
+    clock = Clock()
+    case = SipCase.open_case(
+        at=clock.now, profile=profile(), person=CHILD, units=UNITS, initiated_by="guardian",
+        unit="psyk", discharge_notice_at=at(2026, 3, 1, 14, 5),
+    )
+    case.record_preferences(at=clock(), place="Hemma", interpreter=True, max_minutes=45,
+                            pause_share=0.5, language="arabiska")
+    case.record_consent(
+        at=clock(), given_by="guardians", guardians=["g2", "g1"], form="oral",
+        journal_ref="J-2026-3", parties=["vc", "psyk", "hemtjanst", "skola"],
+        information=["journal", "skolgång"], valid_until=dt.date(2027, 3, 1),
+    )
+    case.appoint_coordinator(at=clock(), person=COORDINATOR, unit="psyk")
+    case.send_invitation(**invitation(clock(), ("hemtjanst", "skola")) | {"form": "video"})
+    case.answer_invitation(at=clock(), unit="hemtjanst", attending=False, substitute="Eva Lund")
+    case.revoke_invitation(at=clock())
+    case.send_invitation(**invitation(clock(), ("hemtjanst", "skola", "vc")))
+    case.answer_invitation(at=clock(), unit="skola", attending=True, attendee="Mentor")
+    case.hold_meeting(at=clock(days=7), participants=["psyk", "skola", "vc"],
+                      person_present=False, child_view="Vill gå kvar i samma klass")
+    case.add_need(at=clock(), text="Stöd i skolan")
+    case.add_goal(at=clock(), text="Närvaro", horizon="short")
+    case.add_goal(at=clock(), text="Gymnasiebehörighet", horizon="long")
+    case.add_intervention(at=clock(), text="Specialpedagog", unit="skola", responsible="Lisa")
+    case.add_note(at=clock(), text="Mamma tolkar", heading="Övrigt")
+    case.set_follow_up(at=clock(), date=dt.date(2026, 6, 1))
+    case.document_plan(at=clock())
+    case.approve_plan(at=clock(), by=COORDINATOR, with_person=False)
+    case.start_follow_up(at=clock(days=80), participants=["skola"])
+    case.add_note(at=clock(), text="Bättre närvaro")
+    case.set_follow_up(at=clock(), date=dt.date(2026, 12, 1), place="Skolan")
+    case.document_plan(at=clock())
+    case.approve_plan(at=clock(), by=COORDINATOR)
+    case.execute(end, at=clock(), **({"reason": "goals_met"} if end == "close_case" else {}))
+    return case
+
+
+def declined() -> SipCase:
+    case, clock = walk("opened")
+    case.decline_case(at=clock(), reason="Behovet tillgodoses av en huvudman")
+    return case
+
+
+def refused() -> SipCase:
+    case, clock = walk("opened")
+    case.refuse_consent(at=clock(), journal_ref="J-9")
+    return case
+
+
+CASES: dict[str, Callable[[], SipCase]] = {
+    "withdrawn": lifecycle,
+    "closed": lambda: lifecycle("close_case"),
+    "deceased": lambda: lifecycle("record_death"),
+    "declined": declined,
+    "refused": refused,
+    "active": lambda: walk("active")[0],
+}
+
+
+def test_the_cases_cover_every_command() -> None:
+    used = {e.command for make in CASES.values() for e in make().events}
+    assert used == set(states.COMMANDS)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_json_round_trip(name: str) -> None:
+    case = CASES[name]()
+    text = events_to_json(case.events)
+    back = events_from_json(text)
+    assert back == list(case.events)
+    assert events_to_json(back) == text
+    for item in json.loads(text):
+        assert item["schema"] == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_replay_equals_live(name: str) -> None:
+    case = CASES[name]()
+    for events in (case.events, events_from_json(events_to_json(case.events))):
+        again = SipCase.replay(events)  # the profile the events name
+        assert again.snapshot() == case.snapshot()
+        assert again is not case
+        assert SipCase.replay(events, profile=case.profile).snapshot() == case.snapshot()
+    for when in (case.events[0].at, case.events[len(case.events) // 2].at, case.events[-1].at):
+        assert again.obligations(when) == case.obligations(when)
+
+
+def test_replay_of_each_prefix_is_the_case_then() -> None:
+    full = lifecycle()
+    events = full.events
+    live = SipCase.open_case(
+        at=events[0].at, profile=full.profile, person=full.person, units=full.units,
+        initiated_by="guardian", unit="psyk", discharge_notice_at=full.discharge_notice_at,
+    )
+    for n, event in enumerate(events[1:], start=2):
+        raw = {f.name: getattr(event.args, f.name) for f in attrs.fields(type(event.args))}
+        if event.command == "withdraw_consent":
+            raw = {}
+        if event.command == "record_preferences":
+            raw = dict(raw["fields"])
+        live.execute(event.command, at=event.at, **raw)
+        assert SipCase.replay(events[:n]).snapshot() == live.snapshot()
+    assert live.snapshot() == full.snapshot()
+
+
+# --- malformed JSON is refused, naming the field -----------------------------------------------
+
+
+def events_json() -> list[dict[str, Any]]:
+    loaded: list[dict[str, Any]] = json.loads(events_to_json(lifecycle().events))
+    return loaded
+
+
+def set_path(data: list[dict[str, Any]], path: str, value: Any) -> None:
+    """Set ``data[i].a.b`` (``path`` = "i.a.b"); ``value`` DELETE removes the key."""
+    first, *keys = path.split(".")
+    target: Any = data[int(first)]
+    for key in keys[:-1]:
+        target = target[key]
+    if value is DELETE:
+        del target[keys[-1]]
+    else:
+        target[keys[-1]] = value
+
+
+DELETE = object()
+
+MALFORMED: list[tuple[str, Any, str]] = [
+    # (path, value, the field the error names)
+    ("0.schema", 2, "events[0].schema"),
+    ("3.schema", 99, "events[3].schema"),
+    ("1.schema", "1", "events[1].schema"),
+    ("1.schema", DELETE, "events[1].schema"),
+    ("3.colour", "red", "events[3].colour"),
+    ("2.seq", "3", "events[2].seq"),
+    ("2.seq", True, "events[2].seq"),
+    ("2.at", 5, "events[2].at"),
+    ("2.at", "yesterday", "events[2].at"),
+    ("2.at", "2026-03-02T09:20:00", "events[2].at"),  # naive
+    ("2.command", "fly", "events[2].command"),
+    ("2.command", None, "events[2].command"),
+    ("2.phase", "paused", "events[2].phase"),
+    ("2.unit", 5, "events[2].unit"),
+    ("2.kva", ["AU124"], "events[2].kva"),
+    ("2.profile", DELETE, "events[2].profile"),
+    ("2.profile_hash", 0, "events[2].profile_hash"),
+    ("2.args", [], "events[2].args"),
+    ("2.args.parties", "vc", "events[2].args.parties"),
+    ("2.args.parties", ["vc", 7], "parties"),
+    ("2.args.valid_until", "31/12/2027", "events[2].args.valid_until"),
+    ("2.args.valid_until", 20271231, "events[2].args.valid_until"),
+    ("2.args.form", "email", "form"),
+    ("2.args.scope", "all", "events[2].args.scope"),
+    ("2.args.given_by", DELETE, "given_by"),
+    ("5.args.attending", "yes", "attending"),
+    ("1.args.fields", "place", "events[1].args.fields"),
+    ("9.args.participants", "psyk", "events[9].args.participants"),
+    ("0.declaration", [], "events[0].declaration"),
+    ("0.declaration.birth_date", "2015-13-01", "events[0].declaration.birth_date"),
+    ("0.declaration.guardians", [1], "events[0].declaration.guardians"),
+    ("0.declaration.units", ["vc"], "events[0].declaration.units"),
+    ("0.args.discharge_notice_at", "2026-03-01T14:05:00", "discharge_notice_at"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "field"), MALFORMED)
+def test_malformed_event_is_refused_naming_the_field(path: str, value: Any, field: str) -> None:
+    data = events_json()
+    assert data[2]["command"] == "record_consent" and data[9]["command"] == "hold_meeting"
+    set_path(data, path, value)
+    with pytest.raises(EventFormatError) as info:
+        events_from_json(json.dumps(data))
+    assert field in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[{", "not JSON"),
+        ("", "not JSON"),
+        ('{"schema": 1}', "expected a JSON array"),
+        ("[1]", "events[0]: expected an object"),
+        ('[{"schema": 2, "whatever": true}]', "unknown schema"),
+    ],
+)
+def test_malformed_json(text: str, message: str) -> None:
+    with pytest.raises(EventFormatError) as info:
+        events_from_json(text)
+    assert message in str(info.value)
+
+
+def test_unknown_schema_is_refused_before_anything_else() -> None:
+    data = events_json()
+    data[0]["schema"] = SCHEMA_VERSION + 1
+    data[0]["new_field"] = {}
+    with pytest.raises(EventFormatError, match=r"events\[0\]\.schema: .*unknown schema"):
+        events_from_json(json.dumps(data))
+
+
+# --- replay refuses a tampered sequence --------------------------------------------------------
+
+
+def tampered(change: Callable[[list[Event]], list[Event]]) -> list[Event]:
+    return change(list(lifecycle().events))
+
+
+def renumbered(events: list[Event]) -> list[Event]:
+    return [attrs.evolve(e, seq=n) for n, e in enumerate(events, start=1)]
+
+
+def replace(events: list[Event], i: int, **changes: Any) -> list[Event]:
+    events[i] = attrs.evolve(events[i], **changes)
+    return events
+
+
+TAMPERED: dict[str, tuple[Callable[[list[Event]], list[Event]], str]] = {
+    "phase": (lambda es: replace(es, 2, phase=states.INVITED), r"events\[2\]\.phase"),
+    "closed_phase": (lambda es: replace(es, -1, phase=states.ACTIVE), r"\.phase"),
+    "time": (lambda es: replace(es, 5, at=es[4].at - dt.timedelta(seconds=1)),
+             r"events\[5\]\.at"),
+    "profile_hash": (lambda es: replace(es, 7, profile_hash="0" * 64), r"events\[7\]\.profile"),
+    "profile_key": (lambda es: replace(es, 7, profile="national@1999"), r"events\[7\]\.profile"),
+    "seq_gap": (lambda es: es[:3] + es[4:], r"events\[3\]\.seq"),
+    "seq_start": (lambda es: [attrs.evolve(e, seq=e.seq + 1) for e in es], r"events\[0\]\.seq"),
+    "no_open_case": (lambda es: renumbered(es[1:]), r"events\[0\]"),
+    "no_declaration": (lambda es: replace(es, 0, declaration=None), r"events\[0\]"),
+    "not_allowed": (lambda es: renumbered(es[:9] + es[10:]), r"events\[9\]\.command"),
+    "after_closing": (lambda es: renumbered([*es, attrs.evolve(es[-2], at=es[-1].at)]),
+                      r"\.command"),
+    "empty": (lambda es: [], r"events\[0\]"),
+}
+
+
+@pytest.mark.parametrize("name", list(TAMPERED))
+def test_replay_refuses_a_tampered_sequence(name: str) -> None:
+    change, where = TAMPERED[name]
+    events = tampered(change)
+    with pytest.raises(EventFormatError, match=where):
+        SipCase.replay(events)
+
+
+def test_replay_refuses_another_profile() -> None:
+    case = lifecycle()
+    other = attrs.evolve(case.profile, content_hash="f" * 64)
+    with pytest.raises(EventFormatError, match=r"events\[0\]\.profile"):
+        SipCase.replay(case.events, profile=other)
+    regional = profile("vastmanland")
+    with pytest.raises(EventFormatError, match=r"events\[0\]\.profile"):
+        SipCase.replay(case.events, profile=regional)
+
+
+def test_replay_keeps_regional_profile() -> None:
+    case, _ = walk("follow_up", profile_name="jonkoping")
+    again = SipCase.replay(events_from_json(events_to_json(case.events)), profile=case.profile)
+    assert again.snapshot() == case.snapshot()
+    assert again.profile.key == case.profile.key
