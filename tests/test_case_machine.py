@@ -243,6 +243,21 @@ class CaseMachine(RuleBasedStateMachine):
             assert set(units_in) <= covered
 
     @invariant()
+    def approved_versions_met_the_rules(self) -> None:
+        case = self.case
+        for version in case.versions:
+            when = version.approved_at
+            if when is None:
+                continue
+            day = local_date(when)
+            assert any(c.in_force(when, day) for c in case.consents)
+            assert version.documented_at is not None and version.documented_at <= when
+            assert version.of_kind("need") and version.of_kind("intervention")
+            assert version.follow_up is not None and version.follow_up.date > day
+            assert version.approved_by in {e.args.person for e in case.events
+                                            if e.command == "appoint_coordinator"}
+
+    @invariant()
     def approved_versions_never_change(self) -> None:
         versions = {v.number: v for v in self.case.versions}
         for number, approved in self.approved.items():
