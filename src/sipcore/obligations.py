@@ -11,8 +11,9 @@ arise.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import attrs
 
@@ -51,10 +52,9 @@ SOURCES: dict[str, tuple[Cite, ...]] = {
 }
 
 
-@attrs.frozen
-class Term:
+class Term(NamedTuple):
     """An obligation independent of the time it is looked at: when it starts, is due, is met
-    and is cancelled."""
+    and is cancelled. (A named tuple: every case of a region computes a few of these.)"""
 
     kind: str
     unit: str | None  # None for the coordinator's kinds: see ``unit_at``
@@ -102,8 +102,13 @@ def terms(case: SipCase) -> tuple[Term, ...]:
     """Every obligation the case's history starts, whatever the time."""
     profile = case.profile
     closed = case.closed_at
-    coordinator = tuple(
-        (e.at, e.unit) for e in case.events if e.command == "appoint_coordinator" and e.unit
+    versions = case.versions
+    coordinator = (
+        tuple(
+            (e.at, e.unit) for e in case.events if e.command == "appoint_coordinator" and e.unit
+        )
+        if versions
+        else ()
     )
     found: list[Term] = []
     if case.discharge_notice_at is not None and profile.discharge_invitation is not None:
@@ -122,16 +127,16 @@ def terms(case: SipCase) -> tuple[Term, ...]:
                     Term("answer_invitation", unit, due, inv.sent_at, answered.get(unit), cancel)
                 )
     if profile.plan_documentation is not None:
-        for version in case.versions:
+        for version in versions:
             due = profile.plan_documentation.after(local_date(version.started_at))
             found.append(
                 Term("document_plan", None, due, version.started_at,
                      version.first_documented_at, closed, coordinator)
             )
-    for i, version in enumerate(case.versions):
+    for i, version in enumerate(versions):
         if version.approved_at is None or version.follow_up is None:
             continue
-        nxt = case.versions[i + 1].started_at if i + 1 < len(case.versions) else None
+        nxt = versions[i + 1].started_at if i + 1 < len(versions) else None
         found.append(
             Term("follow_up", None, version.follow_up.date, version.approved_at, nxt, closed,
                  coordinator)
@@ -153,8 +158,13 @@ def _as_of(term: Term, as_of: dt.datetime, day: dt.date) -> Obligation:
         term.status(as_of, day),
         term.starts_at,
         term.met_at if term.met_at is not None and term.met_at <= as_of else None,
-        tuple(str(c) for c in SOURCES[term.kind]),
+        _source_texts()[term.kind],
     )
+
+
+@functools.cache
+def _source_texts() -> dict[str, tuple[str, ...]]:
+    return {kind: tuple(str(c) for c in cites) for kind, cites in SOURCES.items()}
 
 
 def obligations(case: SipCase, as_of: dt.datetime) -> tuple[Obligation, ...]:

@@ -56,6 +56,7 @@ from typing import Literal, NoReturn
 
 import attrs
 
+from sipcore import deadlines
 from sipcore.errors import InputError, InputTypeError, ProfileError
 from sipcore.legal import CATALOGUE, DOCUMENTS, Cite
 
@@ -119,10 +120,6 @@ class Duration:
 
     def after(self, start: dt.date) -> dt.date:
         """The last day of the limit that starts on ``start``."""
-        from dateutil.relativedelta import relativedelta
-
-        from sipcore import deadlines
-
         if self.unit == "working_days":
             return deadlines.add_working_days(start, self.amount)
         if self.unit == "calendar_days":
@@ -130,6 +127,8 @@ class Duration:
         elif self.unit == "weeks":
             end = start + dt.timedelta(weeks=self.amount)
         else:
+            from dateutil.relativedelta import relativedelta
+
             end = start + relativedelta(months=self.amount)
         return deadlines.roll_forward(end) if self.rolls else end
 
