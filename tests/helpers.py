@@ -8,12 +8,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import attrs
-
 from sipcore.case import SipCase
 from sipcore.consent import Person
-from sipcore.errors import ProfileError, Refusal
-from sipcore.profiles import Duration, Profile, load_profile
+from sipcore.errors import Refusal
+from sipcore.profiles import Profile, load_profile
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -40,7 +38,8 @@ START = at(2026, 3, 2)  # a Monday
 
 
 class Clock:
-    """Hands out strictly increasing times, ``step`` apart, starting at ``start``."""
+    """Hands out increasing Europe/Stockholm wall-clock times, ``step`` apart, from ``start``
+    (tests that cross a change of summer time give their times explicitly)."""
 
     def __init__(self, start: dt.datetime = START, step: dt.timedelta = dt.timedelta(minutes=10)):
         self.now = start
@@ -53,32 +52,9 @@ class Clock:
 
 # --- profiles ----------------------------------------------------------------------------------
 
-_REGIONAL: dict[str, dict[str, Any]] = {
-    "vastmanland": {
-        "invitation_answer": Duration(1, "working_days"),
-        "plan_documentation": Duration(2, "working_days"),
-        "rule_levels": {"invitation.coordinator": "must", "plan.goal_horizons": "should"},
-    },
-    "jonkoping": {
-        "rule_levels": {"invitation.coordinator": "off", "plan.goal_horizons": "must"},
-        "follow_up_place_required": True,
-        "school_principal_for_children": True,
-    },
-}
-
-
 def profile(name: str = "national") -> Profile:
-    """The bundled profile ``name``; a regional one not yet bundled is the national profile
-    with that region's switches of DOMAIN.md §7."""
-    try:
-        return load_profile(name)
-    except ProfileError:
-        if name not in _REGIONAL:
-            raise
-    national = load_profile("national")
-    return attrs.evolve(
-        national, id=name, extends="national", content_hash=f"test-{name}", **_REGIONAL[name]
-    )
+    """The bundled profile ``name`` (national, vastmanland, jonkoping, …)."""
+    return load_profile(name)
 
 
 # --- walking a case ----------------------------------------------------------------------------

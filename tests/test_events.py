@@ -11,7 +11,18 @@ from typing import Any
 import attrs
 import pytest
 
-from helpers import CHILD, COORDINATOR, UNITS, Clock, at, invitation, profile, walk
+from helpers import (
+    ADULT,
+    CHILD,
+    COORDINATOR,
+    UNITS,
+    Clock,
+    at,
+    consent_args,
+    invitation,
+    profile,
+    walk,
+)
 from sipcore import states
 from sipcore.case import SipCase
 from sipcore.errors import EventFormatError
@@ -270,6 +281,21 @@ def test_replay_refuses_another_profile() -> None:
     regional = profile("vastmanland")
     with pytest.raises(EventFormatError, match=r"events\[0\]\.profile"):
         SipCase.replay(case.events, profile=regional)
+
+
+def test_round_trip_across_summer_time() -> None:
+    """Times on both sides of both changes of summer time, given in the zone: JSON keeps each
+    at its offset, and the replayed case equals the live one."""
+    tz = at(2026, 1, 1).tzinfo
+    case, _ = walk("opened", clock=Clock(at(2026, 3, 29, 1, 0)))
+    case.record_consent(at=at(2026, 3, 29, 1, 59), **consent_args(ADULT))
+    case.appoint_coordinator(at=at(2026, 3, 29, 3, 1), person=COORDINATOR, unit="vc")
+    case.record_preferences(at=dt.datetime(2026, 10, 25, 2, 30, tzinfo=tz), place="Hemma")
+    case.record_preferences(at=dt.datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=tz), place="Ute")
+    text = events_to_json(case.events)
+    assert '"2026-10-25T02:30:00+02:00"' in text and '"2026-10-25T02:10:00+01:00"' in text
+    again = SipCase.replay(events_from_json(text))
+    assert again.snapshot() == case.snapshot()
 
 
 def test_replay_keeps_regional_profile() -> None:

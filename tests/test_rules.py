@@ -677,6 +677,21 @@ class TestCheckOrder:
         # An instant written in another offset compares as the instant it is.
         case.appoint_coordinator(at=clock.now.astimezone(dt.UTC), person="Bo Ek", unit="vc")
 
+    def test_time_order_compares_instants_across_the_end_of_summer_time(self) -> None:
+        # 2026-10-25: 02:30 CEST (fold=0) is 00:30 UTC; 02:10 CET (fold=1) is 01:10 UTC. On one
+        # ZoneInfo, Python compares wall clocks: the engine must compare the instants.
+        case, _ = walk("opened", clock=Clock(at(2026, 10, 25, 1, 0)))
+        cest = at(2026, 10, 25, 2, 30)
+        cet = dt.datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=cest.tzinfo)
+        case.record_consent(at=cest, **consent_args(ADULT))
+        case.appoint_coordinator(at=cet, person="Bo Ek", unit="vc")  # 40 minutes later
+        refuse(case, "add_need", "case.time_order", at=cest, text="x")
+        refuse(case, "record_consent", "case.time_order",
+               at=dt.datetime(2026, 10, 25, 2, 50, tzinfo=cest.tzinfo), **consent_args(ADULT))
+        assert [e.at.utcoffset() for e in case.events[1:]] == [
+            dt.timedelta(hours=2), dt.timedelta(hours=1)
+        ]
+
     def test_phase_before_rules(self) -> None:
         case, clock = walk("opened")
         refusal = refuse(case, "approve_plan", "transition.not_allowed", at=clock(), by="x")

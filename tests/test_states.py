@@ -153,6 +153,15 @@ def test_machines_differ_between_profiles() -> None:
     assert states.machine_for(national.profile) is not states.machine_for(regional.profile)
 
 
+@pytest.mark.parametrize("profile_name", ["national", "vastmanland", "jonkoping"])
+def test_the_machines_moves_are_the_table(profile_name: str) -> None:
+    case, _ = walk("opened", profile_name=profile_name)
+    moves = states.moves_for(case.profile)
+    assert states.moves_for(case.profile) is moves  # read once per profile
+    expected = {(s, t.command): t.dest or s for t in TABLE for s in t.sources}
+    assert dict(moves) == expected
+
+
 def test_the_machine_moves_the_case() -> None:
     case, _ = walk("answered")
     states.fire(case.profile, case, "revoke_invitation")

@@ -12,6 +12,7 @@ phase refusals of the table), then every rule of the command together.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -107,7 +108,8 @@ class SipCase:
         case = cls._from_declaration(profile, declaration, at, command)
         case._check_units(command)
         event = Event(
-            1, at, "open_case", command, states.OPENED, profile.key, profile.content_hash,
+            1, at, "open_case", command, states.OPENED, sys.intern(profile.key),
+            profile.content_hash,
             unit=case.opened_by, declaration=declaration,
         )
         case._events.append(event)
@@ -352,14 +354,15 @@ class SipCase:
             raise RuleViolation(command, tuple(failed))
         if command == "withdraw_consent":
             args = WithdrawConsent(notify=self._units_to_notify())
+        first = self._events[0]  # every event names the profile it was decided under
         event = Event(
             len(self._events) + 1,
             at,
             command,
             args,
             states.target(self.phase, command),
-            self.profile.key,
-            self.profile.content_hash,
+            first.profile,
+            first.profile_hash,
             unit=self._acting_unit(command, args),
             kva=self._kva(command),
         )

@@ -210,23 +210,38 @@ class Command:
     """Base of every command's arguments: checks each field by its kind when built."""
 
     def __attrs_post_init__(self) -> None:
-        for field in attrs.fields(type(self)):
-            spec: ArgKind = field.metadata["kind"]
-            value = getattr(self, field.name)
-            object.__setattr__(self, field.name, spec.check(field.name, value))
+        for name, check in _checks(type(self)):
+            object.__setattr__(self, name, check(name, getattr(self, name)))
 
     def unit_ids(self) -> tuple[tuple[str, str], ...]:
         """(argument, unit id) for every argument that names a unit."""
         found: list[tuple[str, str]] = []
-        for field in attrs.fields(type(self)):
-            if not field.metadata["unit"]:
-                continue
-            value = getattr(self, field.name)
+        for name in _unit_fields(type(self)):
+            value = getattr(self, name)
             if isinstance(value, str):
-                found.append((field.name, value))
+                found.append((name, value))
             elif value is not None:
-                found.extend((field.name, v) for v in value)
+                found.extend((name, v) for v in value)
         return tuple(found)
+
+
+# What each command class checks, worked out once per class rather than on every command.
+_CHECKS: dict[type, tuple[tuple[str, Callable[[str, Any], Any]], ...]] = {}
+_UNIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _checks(cls: type) -> tuple[tuple[str, Callable[[str, Any], Any]], ...]:
+    found = _CHECKS.get(cls)
+    if found is None:
+        found = _CHECKS[cls] = tuple((f.name, f.metadata["kind"].check) for f in attrs.fields(cls))
+    return found
+
+
+def _unit_fields(cls: type) -> tuple[str, ...]:
+    found = _UNIT_FIELDS.get(cls)
+    if found is None:
+        found = _UNIT_FIELDS[cls] = tuple(f.name for f in attrs.fields(cls) if f.metadata["unit"])
+    return found
 
 
 INITIATORS = ("person", "relative", "guardian", "staff")
@@ -386,22 +401,40 @@ COMMAND_ARGS: Mapping[str, type[Command]] = {
 }
 
 
+@functools.cache
 def parameters(command: str) -> tuple[attrs.Attribute[Any], ...]:
     """The argument fields of ``command`` that a caller may give."""
     cls = COMMAND_ARGS[command]
     return tuple(f for f in attrs.fields(cls) if not f.metadata["decided"])
 
 
+@functools.cache
+def _names(command: str) -> tuple[str, ...]:
+    return tuple(f.name for f in parameters(command))
+
+
+@functools.cache
+def _required(command: str) -> tuple[tuple[str, str], ...]:
+    """(name, what is expected) of each argument of ``command`` without a default."""
+    return tuple(
+        (f.name, f.metadata["kind"].expected)
+        for f in parameters(command)
+        if f.default is attrs.NOTHING
+    )
+
+
+_NO_ARGUMENTS = NoArguments()  # frozen and empty: one serves every command without arguments
+
+
 def build(command: str, args: Mapping[str, Any]) -> Command:
     """Build and check the arguments of ``command``; unknown or missing arguments are refused."""
-    cls = COMMAND_ARGS[command]
-    known = {f.name: f for f in parameters(command)}
+    known = _names(command)
     for name in args:
         if name not in known:
             listed = ", ".join(known) or "none"
             raise InputError(name, f"an argument of {command} (one of: {listed})")
-    for name, field in known.items():
-        if field.default is attrs.NOTHING and name not in args:
-            spec: ArgKind = field.metadata["kind"]
-            raise InputError(name, f"{spec.expected} (required by {command})")
-    return cls(**args)
+    for name, expected in _required(command):
+        if name not in args:
+            raise InputError(name, f"{expected} (required by {command})")
+    cls = COMMAND_ARGS[command]
+    return _NO_ARGUMENTS if cls is NoArguments else cls(**args)
