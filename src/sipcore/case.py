@@ -32,7 +32,7 @@ from sipcore.errors import (
 )
 from sipcore.events import Declaration, Event
 from sipcore.obligations import Obligation, Term, obligations, terms
-from sipcore.plan import FollowUp, Note, PlanVersion
+from sipcore.plan import FollowUp, Note, NoteView, PlanVersion
 from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting
 from sipcore.profiles import Profile
 from sipcore.rules import Context, registry
@@ -203,6 +203,25 @@ class SipCase:
     def voided_notes(self) -> int:
         """How many notes are void (every note of every version, after withdrawal)."""
         return sum(len(v.notes) for v in self.versions) if self.voided_at else 0
+
+    def notes(self, version: int | None = None) -> tuple[NoteView, ...]:
+        """The notes of plan version ``version`` (default: the latest) as a reader may see
+        them: once consent is withdrawn every note is void and its text unreadable (source 004:
+        "makulera planen anteckning för anteckning"); the stored versions and the events keep
+        the audit trail."""
+        if not self.versions:
+            return ()
+        number = self.plan_version if version is None else version
+        if not 1 <= number <= self.plan_version:
+            raise InputError("version", f"a plan version from 1 to {self.plan_version}", version)
+        void = self.voided_at
+        return tuple(
+            NoteView(
+                number, i, n.kind, None if void else n.text, n.added_at, void,
+                n.horizon, n.unit, n.responsible, n.heading,
+            )
+            for i, n in enumerate(self.versions[number - 1].notes, start=1)
+        )
 
     def is_child(self, at: dt.datetime) -> bool:
         return self.person.is_child(local_date(_aware_at(at)), self.profile.child_age_limit)

@@ -15,7 +15,7 @@ import attrs
 from sipcore.legal import Cite
 from sipcore.rules import Context, declare, rule
 
-__all__ = ["FollowUp", "Note", "PlanVersion"]
+__all__ = ["FollowUp", "Note", "NoteView", "PlanVersion"]
 
 NOTE_KINDS = ("need", "goal", "intervention", "note")
 
@@ -31,6 +31,23 @@ class Note:
     unit: str | None = None  # interventions: the responsible unit
     responsible: str | None = None  # interventions: the responsible person
     heading: str | None = None  # notes
+
+
+@attrs.frozen
+class NoteView:
+    """A note as a reader may see it: after withdrawal of consent the note is void and its
+    content unreadable (``text`` is ``None``); the note itself stays in the audit trail."""
+
+    version: int
+    index: int
+    kind: str
+    text: str | None
+    added_at: dt.datetime
+    voided_at: dt.datetime | None = None
+    horizon: str | None = None
+    unit: str | None = None
+    responsible: str | None = None
+    heading: str | None = None
 
 
 @attrs.frozen
