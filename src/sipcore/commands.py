@@ -23,7 +23,8 @@ from sipcore.errors import InputError, InputTypeError
 
 __all__ = ["COMMAND_ARGS", "ArgKind", "Command", "build"]
 
-PrefValue = str | int | float | bool
+Scalar = str | int | float | bool
+PrefValue = Scalar | tuple[Scalar, ...]  # e.g. languages = ["arabiska", "svenska"]
 
 
 @attrs.frozen
@@ -115,10 +116,29 @@ def _prefs(name: str, value: Any) -> tuple[tuple[str, PrefValue], ...]:
         items = tuple((k, v) for k, v in pairs)
     except (TypeError, ValueError):
         raise InputTypeError(name, "named fields", value) from None
+    checked = []
     for key, item in items:
-        if not isinstance(key, str) or not isinstance(item, str | int | float | bool):
-            raise InputTypeError(f"{name}.{key}", "a text, number or true/false", item)
-    return items
+        if not isinstance(key, str) or not key.strip():
+            raise InputTypeError(name, "fields named by non-blank texts", key)
+        if isinstance(item, list | tuple):
+            item = tuple(item)
+            values = item
+        else:
+            values = (item,)
+        if not all(isinstance(v, str | int | float | bool) for v in values):
+            raise InputTypeError(
+                f"{name}.{key}", "a text, number, true/false or a list of those", item
+            )
+        checked.append((key, item))
+    return tuple(checked)
+
+
+def _dump_prefs(value: tuple[tuple[str, PrefValue], ...]) -> list[list[Any]]:
+    return [[k, list(v) if isinstance(v, tuple) else v] for k, v in value]
+
+
+def _load_prefs(value: Any) -> tuple[tuple[str, PrefValue], ...]:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in value)
 
 
 def _iso_dt(value: dt.datetime | None) -> str | None:
@@ -147,9 +167,6 @@ def _load_ids(value: Any) -> tuple[Any, ...]:
     return tuple(value)
 
 
-def _load_tuple(value: Any) -> tuple[Any, ...]:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in _load_ids(value))
-
 
 def _dump_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
@@ -174,7 +191,7 @@ KINDS: Mapping[str, ArgKind] = {
             lambda v: None if v is None else list(v),
             lambda v: None if v is None else _load_ids(v),
         ),
-        ArgKind("prefs", "named fields", _prefs, lambda v: [list(p) for p in v], _load_tuple),
+        ArgKind("prefs", "named fields", _prefs, _dump_prefs, _load_prefs),
     )
 }
 
