@@ -480,14 +480,20 @@ def _read_step(
         r.missing(where, "at", _AWARE)
     at = r.aware(where, "at", table["at"])
     args = {k: v for k, v in table.items() if k not in _STEP_KEYS}
-    if do == _FREE_KEYS:
+    expect_error = _expect_error(r, where, table)
+    if expect_error == (INPUT,):
+        # The step expects bad input: its arguments go to the command as written, and the
+        # command refuses them (an undeclared unit, a wrong type, a missing argument).
+        if do != _FREE_KEYS:
+            r.only(where, args, (*_STEP_KEYS, *(f.name for f in parameters(do))))
+        checked = dict(args)
+    elif do == _FREE_KEYS:
         checked = _free_fields(r, where, args)
     else:
         checked = _arguments(r, where, do, args, declared)
     expect_phase = None
     if "expect_phase" in table:
         expect_phase = r.choice(where, "expect_phase", table["expect_phase"], PHASES)
-    expect_error = _expect_error(r, where, table)
     expect_advice = None
     if "expect_advice" in table:
         if expect_error:
@@ -525,8 +531,9 @@ def _expect_error(r: _Reader, where: str, table: Mapping[str, Any]) -> tuple[str
 
 def _free_fields(r: _Reader, where: str, args: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in args.items():
-        if not isinstance(value, str | int | float | bool):
-            r.fail(where, key, "a text, a number or true/false", value)
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str | int | float | bool) for v in values):
+            r.fail(where, key, "a text, a number, true/false or an array of those", value)
     return dict(args)
 
 
