@@ -771,7 +771,7 @@ BAD_INPUT: list[tuple[str, str, dict[str, Any], str]] = [
     ("opened", "refuse_consent", {"journal_ref": None}, "journal_ref"),
     ("opened", "appoint_coordinator", {"unit": "nope"}, "unit"),
     ("opened", "appoint_coordinator", {"person": ""}, "person"),
-    ("opened", "record_preferences", {"interpreter": ["sv", "ar"]}, "fields.interpreter"),
+    ("opened", "record_preferences", {"interpreter": {"sv": "ar"}}, "fields.interpreter"),
     ("coordinated", "send_invitation", {"meeting_at": NAIVE}, "meeting_at"),
     ("coordinated", "send_invitation", {"form": "email"}, "form"),
     ("coordinated", "send_invitation", {"invitees": []}, "invitees"),

@@ -6,7 +6,7 @@ import pytest
 
 from helpers import PHASES, valid_args, walk
 from sipcore import states
-from sipcore.case import _EVOLVE
+from sipcore.case import _EVOLVE, SipCase
 from sipcore.errors import TransitionNotAllowed
 from sipcore.rules import registry
 from sipcore.states import (
@@ -169,6 +169,27 @@ def test_the_machine_moves_the_case() -> None:
     with pytest.raises(TransitionNotAllowed) as info:
         states.fire(case.profile, case, "hold_meeting")
     assert info.value.phase == "consented"
+
+
+def test_live_commands_fire_the_machines_event_and_replay_follows_its_moves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case, clock = walk("answered")
+    event = states.machine_for(case.profile).events["hold_meeting"]
+    fired: list[object] = []
+    original = event.trigger
+
+    def counting(model: object, *args: object, **kwargs: object) -> bool:
+        fired.append(model)
+        return bool(original(model, *args, **kwargs))
+
+    monkeypatch.setattr(event, "trigger", counting)
+    case.hold_meeting(at=clock(days=7), participants=["vc", "hemtjanst"])
+    assert fired == [case] and case.phase is Phase.DRAFTING
+    case.add_need(at=clock(), text="Stöd")  # keeps the phase: the machine is not fired
+    assert fired == [case]
+    replayed = SipCase.replay(case.events)
+    assert fired == [case] and replayed.phase is Phase.DRAFTING
 
 
 # --- check_table refuses a bad table -----------------------------------------------------------

@@ -160,7 +160,7 @@ class SipCase:
             if (event.profile, event.profile_hash) != (first.profile, first.profile_hash):
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
             try:
-                case._apply(event)
+                case._apply(event, replaying=True)
             except Refusal as refusal:
                 raise EventFormatError(f"events[{i}].command: {refusal}") from None
             if case.phase != event.phase:
@@ -433,9 +433,10 @@ class SipCase:
 
     # --- evolving ----------------------------------------------------------------------------
 
-    def _apply(self, event: Event) -> None:
-        """Apply an event: fire the phase machine, then evolve the state."""
-        states.fire(self.profile, self, event.command)
+    def _apply(self, event: Event, *, replaying: bool = False) -> None:
+        """Apply an event: fire the phase machine (replay only follows its moves), then evolve
+        the state."""
+        (states.advance if replaying else states.fire)(self.profile, self, event.command)
         _EVOLVE[event.command](self, event.at, event.args)
         self._events.append(event)
 
