@@ -29,6 +29,6 @@ def test_free_fields_merge_and_survive_json() -> None:
 def test_a_value_that_is_not_text_number_or_list_is_bad_input() -> None:
     case, clock = walk("consented")
     before = case.snapshot()
-    with pytest.raises(InputError, match="fields.when"):
+    with pytest.raises(InputError, match=r"fields\.when"):
         case.record_preferences(at=clock(), when=dt.date(2026, 5, 1))
     assert case.snapshot() == before
