@@ -57,6 +57,7 @@ from typing import Literal, NoReturn
 import attrs
 
 from sipcore import deadlines
+from sipcore._toml import show_value
 from sipcore.errors import InputError, InputTypeError, ProfileError
 from sipcore.legal import CATALOGUE, DOCUMENTS, Cite
 
@@ -232,20 +233,6 @@ _TOP_KEYS = ("id", "version", "name", "valid_from", "last_reviewed", "extends",
              "source", "part", "quote", "also", "parameters", "rules")
 
 
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return f"the date and time {value.isoformat()}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return repr(value)
-
-
 class _Table:
     """One TOML table of a profile file, with the key path used in error messages."""
 
@@ -268,7 +255,9 @@ class _Table:
     def fail(self, key: str | int | None, expected: str, got: object = _NOTHING) -> NoReturn:
         if got is _NOTHING:
             raise ProfileError(f"{self.file}: {self.where(key)}: expected {expected}")
-        raise ProfileError(f"{self.file}: {self.where(key)}: expected {expected}, got {_show(got)}")
+        raise ProfileError(
+            f"{self.file}: {self.where(key)}: expected {expected}, got {show_value(got)}"
+        )
 
     def missing(self, key: str, expected: str) -> NoReturn:
         raise ProfileError(f"{self.file}: {self.where(key)}: missing; expected {expected}")

@@ -38,6 +38,7 @@ from typing import Any, NoReturn
 import attrs
 
 from sipcore import states
+from sipcore._toml import show_value
 from sipcore.case import SipCase
 from sipcore.commands import COMMAND_ARGS, ArgKind, parameters
 from sipcore.consent import Person
@@ -264,24 +265,6 @@ class ScenarioResult:
 # --- reading a file ------------------------------------------------------------------------------
 
 
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            return f"the local date and time {value.isoformat()} (no offset)"
-        return f"the date and time {value.isoformat()}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return f"the time {value.isoformat()}"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return repr(value)
-
-
 class _Reader:
     """Reads the tables of one file; every complaint is one line that names the file."""
 
@@ -292,7 +275,7 @@ class _Reader:
         return f"{self.file}: {where}: {key}" if where else f"{self.file}: {key}"
 
     def fail(self, where: str, key: str, expected: str, got: object = attrs.NOTHING) -> NoReturn:
-        shown = "" if got is attrs.NOTHING else f", got {_show(got)}"
+        shown = "" if got is attrs.NOTHING else f", got {show_value(got)}"
         raise ScenarioError(f"{self._at(where, key)}: expected {expected}{shown}")
 
     def missing(self, where: str, key: str, expected: str) -> NoReturn:
@@ -670,7 +653,7 @@ def _views(case: SipCase, as_of: dt.datetime) -> tuple[ObligationView, ...]:
 
 def _bad_input(scenario: Scenario, step: Step, exc: InputError) -> ScenarioError:
     argument = exc.argument.removeprefix("fields.")
-    got = "" if exc.got is attrs.NOTHING else f", got {_show(exc.got)}"
+    got = "" if exc.got is attrs.NOTHING else f", got {show_value(exc.got)}"
     return ScenarioError(
         f"{scenario.path}: {step.where}: {argument}: expected {exc.expected}{got}"
     )
