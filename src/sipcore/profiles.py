@@ -523,24 +523,18 @@ def _parse(file: str, origin: str, data: Mapping[str, object]) -> _File:
         top.missing("extends", "a pinned national profile, 'national@<version>'")
     cites = _cites(top, valid_from, required=True)
     params: dict[str, _Param] = {}
-    if "parameters" in top:
-        table = top.table("parameters", top.data["parameters"])
-        table.only(PARAMETERS)
-        for pname in PARAMETERS:
+    groups = (("parameters", PARAMETERS, ""), ("rules", PROFILE_RULES, "rules."))
+    for group, names, prefix in groups:
+        if group not in top:
+            continue
+        table = top.table(group, top.data[group])
+        table.only(names)
+        for pname in names:
             if pname in table:
                 sub = table.table(pname, table.data[pname])
                 if not national:
                     _not_regional_key(sub)
-                params[pname] = _read_param(pname, sub, valid_from, national)
-    if "rules" in top:
-        table = top.table("rules", top.data["rules"])
-        table.only(PROFILE_RULES)
-        for rule_id in PROFILE_RULES:
-            if rule_id in table:
-                sub = table.table(rule_id, table.data[rule_id])
-                if not national:
-                    _not_regional_key(sub)
-                params[f"rules.{rule_id}"] = _read_param(rule_id, sub, valid_from, national)
+                params[prefix + pname] = _read_param(pname, sub, valid_from, national)
     return _File(file, origin, pid, version, name, valid_from, last_reviewed, extends, cites,
                  MappingProxyType(params))
 
