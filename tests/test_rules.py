@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import pytest
 
 from helpers import (
@@ -115,7 +114,7 @@ class TestConsentRequired:
         before = Context(case, case.profile, given - dt.timedelta(minutes=1),
                          dt.date(2026, 3, 2), "send_invitation", None)
         assert consent_required(before) is not None
-        assert consent_required(attrs.evolve(before, at=given)) is None
+        assert consent_required(before._replace(at=given)) is None
 
 
 # --- consent.scope -----------------------------------------------------------------------------

@@ -34,8 +34,8 @@ from sipcore.events import Declaration, Event
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.plan import FollowUp, Note, NoteView, PlanVersion
 from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting
-from sipcore.profiles import Profile
-from sipcore.rules import Context, registry
+from sipcore.profiles import Level, Profile
+from sipcore.rules import Check, Context, Rule, registry
 from sipcore.states import CLOSED, Phase
 
 __all__ = ["Outcome", "SipCase"]
@@ -361,12 +361,8 @@ class SipCase:
         ctx = Context(self, self.profile, at, local_date(at), command, args)
         failed: list[Finding] = []
         advice: list[Finding] = []
-        for rule_id in row.rules:
-            rule = _RULES[rule_id]
-            level = self.profile.level(rule_id, rule.level)
-            if level == "off" or rule.check is None:
-                continue
-            detail = rule.check(ctx)
+        for rule, check, level in _checks(self.profile, row):
+            detail = check(ctx)
             if detail is not None:
                 (failed if level == "must" else advice).append(rule.finding(detail, level))
         if failed:
@@ -439,6 +435,26 @@ class SipCase:
         (states.advance if replaying else states.fire)(self.profile, self, event.command)
         _EVOLVE[event.command](self, event.at, event.args)
         self._events.append(event)
+
+
+# (profile, row) → the rules to check, each with its check and its level under the profile.
+_CHECKS: dict[tuple[int, int], tuple[Profile, tuple[tuple[Rule, Check, Level], ...]]] = {}
+
+
+def _checks(profile: Profile, row: states.Transition) -> tuple[tuple[Rule, Check, Level], ...]:
+    """The rules of ``row`` that ``profile`` applies (not ``off``), worked out once."""
+    key = (id(profile), id(row))
+    entry = _CHECKS.get(key)
+    if entry is None or entry[0] is not profile:
+        found = []
+        for rule_id in row.rules:
+            rule = _RULES[rule_id]
+            level = profile.level(rule_id, rule.level)
+            if level != "off" and rule.check is not None:
+                found.append((rule, rule.check, level))
+        entry = (profile, tuple(found))
+        _CHECKS[key] = entry
+    return entry[1]
 
 
 def states_not_allowed(command: str, phase: Phase) -> Refusal:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -31,10 +31,10 @@ __all__ = ["Context", "Rule", "registry", "rule"]
 Check = Callable[["Context"], "str | None"]
 
 
-@attrs.frozen
-class Context:
+class Context(NamedTuple):
     """What a rule sees: the case before the command, the profile, ``at`` and its local date,
-    the command's name and its validated arguments."""
+    the command's name and its validated arguments. (A named tuple: one is made per
+    command.)"""
 
     case: SipCase
     profile: Profile
