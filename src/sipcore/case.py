@@ -29,6 +29,7 @@ from sipcore.errors import (
     InputTypeError,
     Refusal,
     RuleViolation,
+    TransitionNotAllowed,
 )
 from sipcore.events import Declaration, Event
 from sipcore.obligations import Obligation, Term, obligations, terms
@@ -355,7 +356,7 @@ class SipCase:
             refused = states.refusal_in(self.phase, command)
             if refused is not None:
                 raise RuleViolation(command, (_RULES[refused].finding(str(self.phase)),))
-            raise states_not_allowed(command, self.phase)
+            raise _not_allowed(command, self.phase)
         if command == "answer_invitation":
             self._check_invitee(args)
         ctx = Context(self, self.profile, at, local_date(at), command, args)
@@ -457,9 +458,7 @@ def _checks(profile: Profile, row: states.Transition) -> tuple[tuple[Rule, Check
     return entry[1]
 
 
-def states_not_allowed(command: str, phase: Phase) -> Refusal:
-    from sipcore.errors import TransitionNotAllowed
-
+def _not_allowed(command: str, phase: Phase) -> Refusal:
     return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase))
 
 
