@@ -27,7 +27,7 @@ Scalar = str | int | float | bool
 PrefValue = Scalar | tuple[Scalar, ...]  # e.g. languages = ["arabiska", "svenska"]
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class ArgKind:
     """How one kind of argument is checked and written to JSON."""
 
@@ -222,7 +222,7 @@ def arg(
     return attrs.field(default=default, metadata={"kind": spec, "unit": unit, "decided": decided})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Command:
     """Base of every command's arguments: checks each field by its kind when built."""
 
@@ -269,19 +269,19 @@ HORIZONS = ("short", "long")
 CLOSE_REASONS = ("goals_met", "no_longer_needed")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OpenCase(Command):
     initiated_by: str = arg(_choice(INITIATORS))
     unit: str = arg("text", unit=True)
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DeclineCase(Command):
     reason: str | None = arg("opt_text", default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RecordConsent(Command):
     given_by: str = arg(_choice(GIVERS))
     form: str = arg(_choice(CONSENT_FORMS))
@@ -297,23 +297,23 @@ class RecordConsent(Command):
             raise InputError("guardians", "absent unless given_by is 'guardians'", self.guardians)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RefuseConsent(Command):
     journal_ref: str = arg("text")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AppointCoordinator(Command):
     person: str = arg("text")
     unit: str = arg("text", unit=True)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RecordPreferences(Command):
     fields: tuple[tuple[str, PrefValue], ...] = arg("prefs", default=())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SendInvitation(Command):
     meeting_at: dt.datetime = arg("aware")
     place: str = arg("text")
@@ -321,7 +321,7 @@ class SendInvitation(Command):
     invitees: tuple[str, ...] = arg("ids", unit=True)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AnswerInvitation(Command):
     unit: str = arg("text", unit=True)
     attending: bool = arg("bool")
@@ -329,66 +329,66 @@ class AnswerInvitation(Command):
     substitute: str | None = arg("opt_text", default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NoArguments(Command):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class HoldMeeting(Command):
     participants: tuple[str, ...] = arg("ids", unit=True)
     person_present: bool = arg("bool", default=True)
     child_view: str | None = arg("opt_text", default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AddNeed(Command):
     text: str = arg("text")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AddGoal(Command):
     text: str = arg("text")
     horizon: str = arg(_choice(HORIZONS))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AddIntervention(Command):
     text: str = arg("text")
     unit: str = arg("text", unit=True)
     responsible: str | None = arg("opt_text", default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AddNote(Command):
     text: str = arg("text")
     heading: str | None = arg("opt_text", default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SetFollowUp(Command):
     date: dt.date = arg("date")
     place: str | None = arg("opt_text", default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ApprovePlan(Command):
     by: str = arg("text")
     with_person: bool = arg("bool", default=True)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class StartFollowUp(Command):
     participants: tuple[str, ...] = arg("opt_ids", unit=True, default=())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WithdrawConsent(Command):
     # Decided by the case, not given by the caller: the units to notify (DOMAIN.md §5).
     notify: tuple[str, ...] = arg("opt_ids", decided=True, default=())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CloseCase(Command):
     reason: str | None = arg("opt_text", default=None)
 

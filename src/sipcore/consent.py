@@ -17,7 +17,7 @@ from sipcore.rules import Context, declare, rule
 __all__ = ["Consent", "Person", "units_outside_consent"]
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Person:
     """The person the plan is for: birth date and, for a child, every custodial guardian."""
 
@@ -33,7 +33,7 @@ class Person:
         return self.age_on(day) < age_limit
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Consent:
     """One recorded consent."""
 

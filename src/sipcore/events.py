@@ -26,7 +26,7 @@ __all__ = ["SCHEMA_VERSION", "Declaration", "Event", "events_from_json", "events
 SCHEMA_VERSION = 1
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Declaration:
     """What a case knows from its start: the person and each unit's principal."""
 
@@ -34,7 +34,7 @@ class Declaration:
     units: tuple[tuple[str, str], ...]
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Event:
     """One applied command."""
 

@@ -85,7 +85,7 @@ class Term(NamedTuple):
         return "overdue" if self.due < day else "open"
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Obligation:
     """An obligation as of a time."""
 

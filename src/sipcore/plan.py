@@ -20,7 +20,7 @@ __all__ = ["FollowUp", "Note", "NoteView", "PlanVersion"]
 NOTE_KINDS = ("need", "goal", "intervention", "note")
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Note:
     """One entry of a plan version: a need, a goal, an intervention or a free note."""
 
@@ -33,7 +33,7 @@ class Note:
     heading: str | None = None  # notes
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class NoteView:
     """A note as a reader may see it: after withdrawal of consent the note is void and its
     content unreadable (``text`` is ``None``); the note itself stays in the audit trail."""
@@ -50,13 +50,13 @@ class NoteView:
     heading: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class FollowUp:
     date: dt.date
     place: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class PlanVersion:
     """Version ``number`` of the plan. Approved versions are never replaced."""
 

@@ -15,7 +15,7 @@ __all__ = ["Answer", "Coordinator", "Invitation", "Meeting"]
 PRINCIPALS = ("region", "municipality", "school", "other")
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Coordinator:
     """Samordningsansvarig: a person and the unit that holds overall responsibility."""
 
@@ -24,7 +24,7 @@ class Coordinator:
     appointed_at: dt.datetime
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Answer:
     at: dt.datetime
     attending: bool
@@ -32,7 +32,7 @@ class Answer:
     substitute: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Invitation:
     """A written call to the SIP meeting, with each invitee's latest answer."""
 
@@ -53,7 +53,7 @@ class Invitation:
         return attrs.evolve(self, answers=answers, first_answered=first)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Meeting:
     """A SIP meeting (``kind`` "meeting") or follow-up meeting ("follow_up")."""
 
