@@ -168,6 +168,7 @@ class SipCase:
                 raise EventFormatError(
                     f"events[{i}].phase: recorded {event.phase}, replay gives {case.phase}"
                 )
+        case.obligation_terms()  # derived once while loading, ready for region-wide lists
         return case
 
     # --- reading -----------------------------------------------------------------------------
