@@ -101,7 +101,7 @@ class SipCase:
     ) -> SipCase:
         """Open a case for ``person`` with the declared ``units`` (id → principal):
         ``initiated_by``, ``unit``, and ``discharge_notice_at``."""
-        at = _aware_at(at)
+        at = aware("at", at)
         if not isinstance(profile, Profile):
             raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
@@ -226,11 +226,11 @@ class SipCase:
         )
 
     def is_child(self, at: dt.datetime) -> bool:
-        return self.person.is_child(local_date(_aware_at(at)), self.profile.child_age_limit)
+        return self.person.is_child(local_date(aware("at", at)), self.profile.child_age_limit)
 
     def obligations(self, as_of: dt.datetime) -> tuple[Obligation, ...]:
         """Every obligation that exists at ``as_of``, with its status then (DOMAIN.md §6)."""
-        return obligations(self, _aware_at(as_of))
+        return obligations(self, aware("as_of", as_of))
 
     def obligation_terms(self) -> tuple[Term, ...]:
         """The obligations the history starts, independent of time (cached per event count)."""
@@ -344,7 +344,7 @@ class SipCase:
     # --- deciding ----------------------------------------------------------------------------
 
     def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
-        at = _aware_at(at)
+        at = aware("at", at)
         args = build(command, raw)
         self._check_units(args)
         if self.phase is CLOSED:
@@ -471,10 +471,6 @@ def _time_order(at: dt.datetime, latest: dt.datetime) -> Finding:
         f"{latest.isoformat()}",
         f"the time {at.isoformat()} is earlier than the case's latest event {latest.isoformat()}",
     )
-
-
-def _aware_at(at: Any) -> dt.datetime:
-    return aware("at", at)
 
 
 def _checked_person(person: Any) -> Person:

@@ -194,14 +194,21 @@ def _check_year(value: object, argument: str) -> int:
 # --- the calendar ------------------------------------------------------------------------------
 
 
+def _index(d: date, argument: str) -> int:
+    """The offset of the date ``d`` into the tables; a wrong type or a date outside the
+    calendar's years is refused, naming ``argument``."""
+    if type(d) is not date:
+        _check_date(d, argument)
+    i = d.toordinal() - _FIRST_ORDINAL
+    if not 0 <= i < _DAYS:
+        raise _date_out_of_range(argument, d)
+    return i
+
+
 def is_working_day(d: date) -> bool:
     """Whether ``d`` is a working day: Monday–Friday, not an allmän helgdag (Lag 1989:253),
     not midsommarafton, julafton or nyårsafton."""
-    if type(d) is not date:
-        _check_date(d, "d")
-    i = d.toordinal() - _FIRST_ORDINAL
-    if not 0 <= i < _DAYS:
-        raise _date_out_of_range("d", d)
+    i = _index(d, "d")
     cal = _CALENDAR or _build()
     return cal.working[i] == 1
 
@@ -210,11 +217,7 @@ def add_working_days(d: date, n: int) -> date:
     """The ``n``-th working day strictly after ``d`` (``n`` ≥ 1), the ``|n|``-th working day
     strictly before ``d`` (``n`` ≤ -1); for ``n`` = 0, ``d`` if it is a working day, else the
     next working day."""
-    if type(d) is not date:
-        _check_date(d, "d")
-    i = d.toordinal() - _FIRST_ORDINAL
-    if not 0 <= i < _DAYS:
-        raise _date_out_of_range("d", d)
+    i = _index(d, "d")
     if type(n) is not int:
         n = _check_count(n, "n")
     cal = _CALENDAR or _build()
@@ -233,16 +236,8 @@ def working_days_between(start: date, end: date) -> int:
     ``working_days_between(d, add_working_days(d, n)) == n`` for every ``n`` ≠ 0. (So the
     function is not antisymmetric when ``start`` or ``end`` is not a working day.)
     """
-    if type(start) is not date:
-        _check_date(start, "start")
-    if type(end) is not date:
-        _check_date(end, "end")
-    s = start.toordinal() - _FIRST_ORDINAL
-    if not 0 <= s < _DAYS:
-        raise _date_out_of_range("start", start)
-    e = end.toordinal() - _FIRST_ORDINAL
-    if not 0 <= e < _DAYS:
-        raise _date_out_of_range("end", end)
+    s = _index(start, "start")
+    e = _index(end, "end")
     cal = _CALENDAR or _build()
     if e >= s:
         return cal.upto[e] - cal.upto[s]
@@ -251,11 +246,7 @@ def working_days_between(start: date, end: date) -> int:
 
 def roll_forward(d: date) -> date:
     """Lag (1930:173) 2 §: ``d`` itself if it is a working day, else the next working day."""
-    if type(d) is not date:
-        _check_date(d, "d")
-    i = d.toordinal() - _FIRST_ORDINAL
-    if not 0 <= i < _DAYS:
-        raise _date_out_of_range("d", d)
+    i = _index(d, "d")
     cal = _CALENDAR or _build()
     k = cal.before[i]
     if k >= cal.size:
@@ -268,15 +259,12 @@ def roll_forward(d: date) -> date:
 def add_calendar_days(d: date, n: int, *, statutory: bool) -> date:
     """``d`` + ``n`` days; with ``statutory=True`` (a period set by lag or förordning) the last
     day moves to the next working day by Lag (1930:173) 2 §."""
-    if type(d) is not date:
-        _check_date(d, "d")
-    if not _FIRST_DATE <= d <= _LAST_DATE:
-        raise _date_out_of_range("d", d)
+    start = _index(d, "d")
     if type(n) is not int:
         n = _check_count(n, "n")
     if type(statutory) is not bool:
         raise InputTypeError("statutory", "a bool", statutory)
-    i = d.toordinal() - _FIRST_ORDINAL + n
+    i = start + n
     if not 0 <= i < _DAYS:
         raise _result_out_of_range("n", n, d, "calendar day(s)")
     if not statutory:
