@@ -10,11 +10,15 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sipcore import states
 from sipcore.glossary import GLOSSARY
 from sipcore.legal import Cite
 from sipcore.rules import Rule, registry
+
+if TYPE_CHECKING:
+    from sipcore.profiles import Profile
 
 __all__ = ["explain", "generate", "scenario_index"]
 
@@ -76,19 +80,16 @@ def _cite_row(cite: Cite) -> str:
     return f"| {law} | {place} | {valid} | {quote} |"
 
 
-def _levels(rule: Rule, profiles: Iterable[object]) -> str:
-    from sipcore.profiles import Profile
-
+def _levels(rule: Rule, profiles: Iterable[Profile]) -> str:
     differing = []
     for profile in profiles:
-        assert isinstance(profile, Profile)
         level = profile.level(rule.id, rule.level)
         differing.append(f"{profile.key}: {level}")
     levels = {d.split(": ")[1] for d in differing}
     return "" if len(levels) <= 1 else "; ".join(differing)
 
 
-def rules_md(profiles: Iterable[object], scenarios: Mapping[str, list[str]]) -> str:
+def rules_md(profiles: Iterable[Profile], scenarios: Mapping[str, list[str]]) -> str:
     profiles = list(profiles)
     lines = [_HEADER + "# Rules catalogue\n"]
     lines.append(
@@ -212,11 +213,11 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
-def profiles_md(profiles: Iterable[object]) -> str:
-    from sipcore.profiles import PARAMETERS, PHASES, PROFILE_RULES, Profile
+def profiles_md(profiles: Iterable[Profile]) -> str:
+    from sipcore.profiles import PARAMETERS, PHASES, PROFILE_RULES
 
     shown = sorted(
-        (p for p in profiles if isinstance(p, Profile)),
+        profiles,
         key=lambda p: (p.extends is not None, p.id, p.valid_from),
     )
     lines = [_HEADER + "# Profiles\n"]
