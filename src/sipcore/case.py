@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from sipcore import states
-from sipcore.commands import Command, PrefValue, WithdrawConsent, aware, build
+from sipcore.commands import PrefValue, WithdrawConsent, aware, build
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
 from sipcore.errors import (
@@ -105,9 +105,8 @@ class SipCase:
         if not isinstance(profile, Profile):
             raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
-        command = build("open_case", args)
+        command = build("open_case", args, dict(declaration.units))
         case = cls._from_declaration(profile, declaration, at, command)
-        case._check_units(command)
         event = Event(
             1, at, "open_case", command, states.OPENED, sys.intern(profile.key),
             profile.content_hash,
@@ -345,30 +344,26 @@ class SipCase:
 
     def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
         at = aware("at", at)
-        args = build(command, raw)
-        self._check_units(args)
-        if self.phase is CLOSED:
+        args = build(command, raw, self.units)
+        phase = self.phase
+        if phase is CLOSED:
             raise RuleViolation(command, (_RULES["case.closed"].finding(),))
         latest = self._events[-1].at
         if at < latest:
             raise Refusal(command, (_time_order(at, latest),))
-        row = states.row(self.phase, command)
+        row = states.row(phase, command)
         if row is None:
-            refused = states.refusal_in(self.phase, command)
+            refused = states.refusal_in(phase, command)
             if refused is not None:
-                raise RuleViolation(command, (_RULES[refused].finding(str(self.phase)),))
-            raise _not_allowed(command, self.phase)
+                raise RuleViolation(command, (_RULES[refused].finding(str(phase)),))
+            raise _not_allowed(command, phase)
         if command == "answer_invitation":
             self._check_invitee(args)
-        ctx = Context(self, self.profile, at, local_date(at), command, args)
-        failed: list[Finding] = []
-        advice: list[Finding] = []
-        for rule, check, level in _checks(self.profile, row):
-            detail = check(ctx)
-            if detail is not None:
-                (failed if level == "must" else advice).append(rule.finding(detail, level))
-        if failed:
-            raise RuleViolation(command, tuple(failed))
+        advice: tuple[Finding, ...] = ()
+        checks = _checks(self.profile, row)
+        if checks:
+            advice = self._check_rules(checks, Context(self, self.profile, at, local_date(at),
+                                                       command, args))
         if command == "withdraw_consent":
             args = WithdrawConsent(notify=self._units_to_notify())
         first = self._events[0]  # every event names the profile it was decided under
@@ -377,20 +372,30 @@ class SipCase:
             at,
             command,
             args,
-            states.target(self.phase, command),
+            row.dest or phase,
             first.profile,
             first.profile_hash,
             unit=self._acting_unit(command, args),
             kva=self._kva(command),
         )
         self._apply(event)
-        return Outcome((event,), tuple(advice))
+        return Outcome((event,), advice)
 
-    def _check_units(self, args: Command) -> None:
-        for name, unit in args.unit_ids():
-            if unit not in self.units:
-                known = ", ".join(sorted(self.units))
-                raise InputError(name, f"a declared unit (one of: {known})", unit)
+    @staticmethod
+    def _check_rules(
+        checks: tuple[tuple[Rule, Check, Level], ...], ctx: Context
+    ) -> tuple[Finding, ...]:
+        """Every rule of the command: raise one :class:`RuleViolation` naming each ``must``
+        rule that fails, or return the advice of the ``should`` rules that fail."""
+        failed: list[Finding] = []
+        advice: list[Finding] = []
+        for rule, check, level in checks:
+            detail = check(ctx)
+            if detail is not None:
+                (failed if level == "must" else advice).append(rule.finding(detail, level))
+        if failed:
+            raise RuleViolation(ctx.command, tuple(failed))
+        return tuple(advice)
 
     def _check_invitee(self, args: Any) -> None:
         invitation = self.invitations[-1]
@@ -503,12 +508,8 @@ def _replace_draft(case: SipCase, version: PlanVersion) -> None:
     case.versions = (*case.versions[:-1], version)
 
 
-def _edit(case: SipCase, **changes: Any) -> None:
-    _replace_draft(case, case.versions[-1].edited(**changes))
-
-
 def _add_note(case: SipCase, note: Note) -> None:
-    _edit(case, notes=(*case.versions[-1].notes, note))
+    _replace_draft(case, case.versions[-1].with_note(note))
 
 
 def _close(case: SipCase, at: dt.datetime, reason: str) -> None:
@@ -555,8 +556,7 @@ def _on_answer(case: SipCase, at: dt.datetime, a: Any) -> None:
 
 
 def _on_revoke(case: SipCase, at: dt.datetime, a: Any) -> None:
-    revoked = attrs.evolve(case.invitations[-1], revoked_at=at)
-    case.invitations = (*case.invitations[:-1], revoked)
+    case.invitations = (*case.invitations[:-1], case.invitations[-1].revoked(at))
 
 
 def _on_meeting(case: SipCase, at: dt.datetime, a: Any) -> None:
@@ -583,26 +583,15 @@ def _on_note(case: SipCase, at: dt.datetime, a: Any) -> None:
 
 
 def _on_follow_up_date(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _edit(case, follow_up=FollowUp(a.date, a.place))
+    _replace_draft(case, case.versions[-1].with_follow_up(FollowUp(a.date, a.place)))
 
 
 def _on_document(case: SipCase, at: dt.datetime, a: Any) -> None:
-    draft = case.versions[-1]
-    _replace_draft(
-        case,
-        attrs.evolve(
-            draft, documented_at=at, first_documented_at=draft.first_documented_at or at
-        ),
-    )
+    _replace_draft(case, case.versions[-1].documented(at))
 
 
 def _on_approve(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _replace_draft(
-        case,
-        attrs.evolve(
-            case.versions[-1], approved_at=at, approved_by=a.by, with_person=a.with_person
-        ),
-    )
+    _replace_draft(case, case.versions[-1].approve(at, a.by, a.with_person))
 
 
 def _on_start_follow_up(case: SipCase, at: dt.datetime, a: Any) -> None:

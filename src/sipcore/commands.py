@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from sipcore.errors import InputError, InputTypeError
 
-__all__ = ["COMMAND_ARGS", "ArgKind", "Command", "build"]
+__all__ = ["COMMAND_ARGS", "ArgKind", "Command", "build", "load"]
 
 Scalar = str | int | float | bool
 PrefValue = Scalar | tuple[Scalar, ...]  # e.g. languages = ["arabiska", "svenska"]
@@ -224,41 +224,13 @@ def arg(
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class Command:
-    """Base of every command's arguments: checks each field by its kind when built."""
+    """Base of every command's arguments. :func:`build` (a caller's arguments) and
+    :func:`load` (an event's, read back) check each field by its kind before the class is
+    made, so a command's arguments are always checked values."""
 
-    def __attrs_post_init__(self) -> None:
-        for name, check in _checks(type(self)):
-            object.__setattr__(self, name, check(name, getattr(self, name)))
-
-    def unit_ids(self) -> tuple[tuple[str, str], ...]:
-        """(argument, unit id) for every argument that names a unit."""
-        found: list[tuple[str, str]] = []
-        for name in _unit_fields(type(self)):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                found.append((name, value))
-            elif value is not None:
-                found.extend((name, v) for v in value)
-        return tuple(found)
-
-
-# What each command class checks, worked out once per class rather than on every command.
-_CHECKS: dict[type, tuple[tuple[str, Callable[[str, Any], Any]], ...]] = {}
-_UNIT_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _checks(cls: type) -> tuple[tuple[str, Callable[[str, Any], Any]], ...]:
-    found = _CHECKS.get(cls)
-    if found is None:
-        found = _CHECKS[cls] = tuple((f.name, f.metadata["kind"].check) for f in attrs.fields(cls))
-    return found
-
-
-def _unit_fields(cls: type) -> tuple[str, ...]:
-    found = _UNIT_FIELDS.get(cls)
-    if found is None:
-        found = _UNIT_FIELDS[cls] = tuple(f.name for f in attrs.fields(cls) if f.metadata["unit"])
-    return found
+    @classmethod
+    def cross_check(cls, values: Mapping[str, Any]) -> None:
+        """Checks that look at more than one argument (none, unless a command has some)."""
 
 
 INITIATORS = ("person", "relative", "guardian", "staff")
@@ -291,10 +263,11 @@ class RecordConsent(Command):
     information: tuple[str, ...] = arg("opt_ids", default=())
     valid_until: dt.date | None = arg("opt_date", default=None)
 
-    def __attrs_post_init__(self) -> None:
-        super().__attrs_post_init__()
-        if self.given_by != "guardians" and self.guardians is not None:
-            raise InputError("guardians", "absent unless given_by is 'guardians'", self.guardians)
+    @classmethod
+    def cross_check(cls, values: Mapping[str, Any]) -> None:
+        guardians = values.get("guardians")
+        if values.get("given_by") != "guardians" and guardians is not None:
+            raise InputError("guardians", "absent unless given_by is 'guardians'", guardians)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -425,33 +398,81 @@ def parameters(command: str) -> tuple[attrs.Attribute[Any], ...]:
     return tuple(f for f in attrs.fields(cls) if not f.metadata["decided"])
 
 
-@functools.cache
-def _names(command: str) -> tuple[str, ...]:
-    return tuple(f.name for f in parameters(command))
+Check = Callable[[str, Any], Any]
 
 
-@functools.cache
-def _required(command: str) -> tuple[tuple[str, str], ...]:
-    """(name, what is expected) of each argument of ``command`` without a default."""
-    return tuple(
-        (f.name, f.metadata["kind"].expected)
-        for f in parameters(command)
-        if f.default is attrs.NOTHING
-    )
+@attrs.frozen(weakref_slot=False)
+class _Spec:
+    """How the arguments of one command are checked, worked out once per command."""
 
+    command: str
+    cls: type[Command]
+    names: frozenset[str]
+    required: tuple[tuple[str, str], ...]  # (name, what is expected), in field order
+    fields: tuple[tuple[str, Check, Any], ...]  # (name, check, default), in field order
+    unit_fields: tuple[str, ...]
+
+    @classmethod
+    def of(cls, command: str, fields: tuple[attrs.Attribute[Any], ...]) -> _Spec:
+        return cls(
+            command,
+            COMMAND_ARGS[command],
+            frozenset(f.name for f in fields),
+            tuple(
+                (f.name, f.metadata["kind"].expected)
+                for f in fields
+                if f.default is attrs.NOTHING
+            ),
+            tuple((f.name, f.metadata["kind"].check, f.default) for f in fields),
+            tuple(f.name for f in fields if f.metadata["unit"]),
+        )
+
+    def make(self, args: Mapping[str, Any], units: Container[str] | None) -> Command:
+        """Refuse unknown and missing arguments, then check each one by its kind, then
+        (with ``units``) that every unit an argument names is declared."""
+        if not self.names.issuperset(args):
+            unknown = next(name for name in args if name not in self.names)
+            listed = ", ".join(name for name, _, _ in self.fields) or "none"
+            raise InputError(unknown, f"an argument of {self.command} (one of: {listed})")
+        for name, expected in self.required:
+            if name not in args:
+                raise InputError(name, f"{expected} (required by {self.command})")
+        values = {
+            name: check(name, args[name]) if name in args else default
+            for name, check, default in self.fields
+        }
+        if units is not None:
+            for name in self.unit_fields:
+                _check_declared(name, values[name], units)
+        self.cls.cross_check(values)
+        return self.cls(**values)
+
+
+def _check_declared(name: str, value: Any, units: Container[str]) -> None:
+    for unit in (value,) if isinstance(value, str) else value or ():
+        if unit not in units:
+            known = ", ".join(sorted(units)) if isinstance(units, Iterable) else "?"
+            raise InputError(name, f"a declared unit (one of: {known})", unit)
+
+
+_SPECS = {command: _Spec.of(command, parameters(command)) for command in COMMAND_ARGS}
+_LOADERS = {command: _Spec.of(command, attrs.fields(cls)) for command, cls in COMMAND_ARGS.items()}
 
 _NO_ARGUMENTS = NoArguments()  # frozen and empty: one serves every command without arguments
 
 
-def build(command: str, args: Mapping[str, Any]) -> Command:
-    """Build and check the arguments of ``command``; unknown or missing arguments are refused."""
-    known = _names(command)
-    for name in args:
-        if name not in known:
-            listed = ", ".join(known) or "none"
-            raise InputError(name, f"an argument of {command} (one of: {listed})")
-    for name, expected in _required(command):
-        if name not in args:
-            raise InputError(name, f"{expected} (required by {command})")
-    cls = COMMAND_ARGS[command]
-    return _NO_ARGUMENTS if cls is NoArguments else cls(**args)
+def build(
+    command: str, args: Mapping[str, Any], units: Container[str] | None = None
+) -> Command:
+    """Build the arguments a caller gives ``command``: unknown or missing arguments are
+    refused, each is checked by its kind and, with ``units``, every unit it names must be one
+    of them."""
+    if not args and COMMAND_ARGS[command] is NoArguments:
+        return _NO_ARGUMENTS
+    return _SPECS[command].make(args, units)
+
+
+def load(command: str, values: Mapping[str, Any]) -> Command:
+    """Check the arguments of a recorded ``command`` (read back from an event), the values
+    the case decided included."""
+    return _LOADERS[command].make(values, None)

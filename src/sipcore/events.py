@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from sipcore.commands import COMMAND_ARGS, ArgKind, Command
+from sipcore.commands import COMMAND_ARGS, ArgKind, Command, load
 from sipcore.consent import Person
 from sipcore.errors import EventFormatError, SipError
 from sipcore.states import Phase
@@ -143,10 +143,8 @@ def _load_args(command: str, raw: dict[str, Any], where: str) -> Command:
         except (TypeError, ValueError):
             raise EventFormatError(f"{where}.{name}: expected {spec.expected}") from None
     try:
-        return cls(**values)
+        return load(command, values)
     except SipError as exc:
-        raise EventFormatError(f"{where}: {exc}") from None
-    except TypeError as exc:
         raise EventFormatError(f"{where}: {exc}") from None
 
 

@@ -77,11 +77,39 @@ class PlanVersion:
     def of_kind(self, kind: str) -> tuple[Note, ...]:
         return tuple(n for n in self.notes if n.kind == kind)
 
-    def edited(self, **changes: object) -> PlanVersion:
-        """This draft with ``changes``; an edit makes a documented draft undocumented."""
+    def with_note(self, note: Note) -> PlanVersion:
+        """This draft with ``note`` added; an edit makes a documented draft undocumented."""
+        return self._edited((*self.notes, note), self.follow_up)
+
+    def with_follow_up(self, follow_up: FollowUp) -> PlanVersion:
+        """This draft with its follow-up set; an edit makes a documented draft undocumented."""
+        return self._edited(self.notes, follow_up)
+
+    def _edited(self, notes: tuple[Note, ...], follow_up: FollowUp | None) -> PlanVersion:
+        self._check_draft()
+        return PlanVersion(
+            self.number, self.started_at, notes, follow_up, None, self.first_documented_at
+        )
+
+    def documented(self, at: dt.datetime) -> PlanVersion:
+        """This draft, documented and signed at ``at`` (the first time is kept)."""
+        self._check_draft()
+        return PlanVersion(
+            self.number, self.started_at, self.notes, self.follow_up, at,
+            self.first_documented_at or at,
+        )
+
+    def approve(self, at: dt.datetime, by: str, with_person: bool) -> PlanVersion:
+        """This draft, approved: from now on it never changes."""
+        self._check_draft()
+        return PlanVersion(
+            self.number, self.started_at, self.notes, self.follow_up, self.documented_at,
+            self.first_documented_at, at, by, with_person,
+        )
+
+    def _check_draft(self) -> None:
         if self.approved:
             raise ValueError(f"plan version {self.number} is approved and cannot change")
-        return attrs.evolve(self, documented_at=None, **changes)  # type: ignore[arg-type]
 
     def next_version(self, at: dt.datetime) -> PlanVersion:
         """Version N+1: copies of this version's notes, without its follow-up or marks."""

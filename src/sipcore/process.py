@@ -46,11 +46,22 @@ class Invitation:
     revoked_at: dt.datetime | None = None
 
     def answered(self, unit: str, answer: Answer) -> Invitation:
+        """This invitation with ``unit``'s latest answer."""
         answers = (*((u, a) for u, a in self.answers if u != unit), (unit, answer))
         first = self.first_answered
         if unit not in dict(first):
             first = (*first, (unit, answer.at))
-        return attrs.evolve(self, answers=answers, first_answered=first)
+        return Invitation(
+            self.sent_at, self.meeting_at, self.place, self.form, self.invitees, answers, first,
+            self.revoked_at,
+        )
+
+    def revoked(self, at: dt.datetime) -> Invitation:
+        """This invitation, revoked at ``at``."""
+        return Invitation(
+            self.sent_at, self.meeting_at, self.place, self.form, self.invitees, self.answers,
+            self.first_answered, at,
+        )
 
 
 @attrs.frozen(weakref_slot=False)

@@ -14,6 +14,7 @@ have no ``check``, and the transition table in :mod:`sipcore.states` says where 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -64,8 +65,13 @@ class Rule:
             level or self.level,
             self.summary_sv + suffix,
             self.summary_en + suffix,
-            tuple(str(c) for c in self.refs),
+            self.sources,
         )
+
+    @functools.cached_property
+    def sources(self) -> tuple[str, ...]:
+        """Each source as cited in a finding."""
+        return tuple(str(c) for c in self.refs)
 
 
 _REGISTRY: dict[str, Rule] = {}
