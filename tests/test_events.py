@@ -27,6 +27,7 @@ from sipcore import states
 from sipcore.case import SipCase
 from sipcore.errors import EventFormatError
 from sipcore.events import SCHEMA_VERSION, Event, events_from_json, events_to_json
+from sipcore.profiles import Stamp
 
 
 def lifecycle(end: str = "withdraw_consent") -> SipCase:
@@ -242,6 +243,11 @@ def renumbered(events: list[Event]) -> list[Event]:
     return [attrs.evolve(e, seq=n) for n, e in enumerate(events, start=1)]
 
 
+def without_declaration(event: Event) -> Event:
+    """The opening event as a plain event, without the case's declaration."""
+    return Event(**{f.name: getattr(event, f.name) for f in attrs.fields(Event)})
+
+
 def replace(events: list[Event], i: int, **changes: Any) -> list[Event]:
     events[i] = attrs.evolve(events[i], **changes)
     return events
@@ -252,12 +258,15 @@ TAMPERED: dict[str, tuple[Callable[[list[Event]], list[Event]], str]] = {
     "closed_phase": (lambda es: replace(es, -1, phase=states.ACTIVE), r"\.phase"),
     "time": (lambda es: replace(es, 5, at=es[4].at - dt.timedelta(seconds=1)),
              r"events\[5\]\.at"),
-    "profile_hash": (lambda es: replace(es, 7, profile_hash="0" * 64), r"events\[7\]\.profile"),
-    "profile_key": (lambda es: replace(es, 7, profile="national@1999"), r"events\[7\]\.profile"),
+    "profile_hash": (lambda es: replace(es, 7, decided_under=Stamp(es[7].profile, "0" * 64)),
+                     r"events\[7\]\.profile"),
+    "profile_key": (lambda es: replace(es, 7, decided_under=Stamp("national@1999",
+                                                                  es[7].profile_hash)),
+                    r"events\[7\]\.profile"),
     "seq_gap": (lambda es: es[:3] + es[4:], r"events\[3\]\.seq"),
     "seq_start": (lambda es: [attrs.evolve(e, seq=e.seq + 1) for e in es], r"events\[0\]\.seq"),
     "no_open_case": (lambda es: renumbered(es[1:]), r"events\[0\]"),
-    "no_declaration": (lambda es: replace(es, 0, declaration=None), r"events\[0\]"),
+    "no_declaration": (lambda es: [without_declaration(es[0]), *es[1:]], r"events\[0\]"),
     "not_allowed": (lambda es: renumbered(es[:9] + es[10:]), r"events\[9\]\.command"),
     "after_closing": (lambda es: renumbered([*es, attrs.evolve(es[-2], at=es[-1].at)]),
                       r"\.command"),

@@ -327,8 +327,9 @@ class TestInvitation:
         case.answer_invitation(at=clock(), unit="hemtjanst", attending=True)
         case.answer_invitation(at=clock(), unit="hemtjanst", attending=False,
                                substitute="Eva Lund")
-        answers = dict(case.invitations[-1].answers)
-        assert answers["hemtjanst"].substitute == "Eva Lund"  # the later answer replaces
+        invitation = case.invitations[-1]
+        assert invitation.latest_answers["hemtjanst"].substitute == "Eva Lund"  # replaces
+        assert invitation.first_answered["hemtjanst"] == invitation.answers[0].at  # kept
 
     def test_not_invited_unit_refused(self) -> None:
         case, clock = walk("invited")
@@ -690,6 +691,30 @@ class TestCheckOrder:
         assert [e.at.utcoffset() for e in case.events[1:]] == [
             dt.timedelta(hours=2), dt.timedelta(hours=1)
         ]
+
+    def test_time_order_compares_instants_across_the_start_of_summer_time(self) -> None:
+        # 2026-03-29 02:30 does not exist in Stockholm; Python reads it at +01:00 (01:30 UTC),
+        # after 03:10 CEST (01:10 UTC) and 03:20 CEST (01:20 UTC) although its wall clock is
+        # earlier than theirs.
+        case, _ = walk("opened", clock=Clock(at(2026, 3, 29, 1, 0)))
+        zone = at(2026, 3, 29).tzinfo
+        case.record_consent(at=dt.datetime(2026, 3, 29, 3, 10, tzinfo=zone),
+                            **consent_args(ADULT))
+        case.appoint_coordinator(at=dt.datetime(2026, 3, 29, 2, 30, tzinfo=zone),
+                                 person="Bo Ek", unit="vc")
+        refuse(case, "add_need", "case.time_order",
+               at=dt.datetime(2026, 3, 29, 3, 20, tzinfo=zone), text="x")
+
+    def test_times_kept_as_given_unless_the_zone_makes_them_ambiguous(self) -> None:
+        case, _ = walk("opened", clock=Clock(at(2026, 10, 25, 1, 0)))
+        zone = at(2026, 10, 25).tzinfo
+        case.record_consent(at=dt.datetime(2026, 10, 25, 1, 30, tzinfo=zone),
+                            **consent_args(ADULT))
+        case.record_preferences(at=dt.datetime(2026, 10, 25, 2, 30, tzinfo=zone), place="x")
+        case.record_preferences(at=dt.datetime(2026, 10, 25, 3, 30, tzinfo=zone), place="y")
+        kept = [e.at.tzinfo for e in case.events[1:]]
+        assert kept[0] is zone and kept[2] is zone  # one instant each: kept as given
+        assert kept[1] == dt.timezone(dt.timedelta(hours=2))  # the repeated hour: its offset
 
     def test_phase_before_rules(self) -> None:
         case, clock = walk("opened")

@@ -12,7 +12,6 @@ phase refusals of the table), then every rule of the command together.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,10 +30,10 @@ from sipcore.errors import (
     RuleViolation,
     TransitionNotAllowed,
 )
-from sipcore.events import Declaration, Event
+from sipcore.events import Declaration, Event, OpeningEvent
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.plan import FollowUp, Note, NoteView, PlanVersion
-from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting
+from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting, Units
 from sipcore.profiles import Level, Profile
 from sipcore.rules import Check, Context, Rule, registry
 from sipcore.states import CLOSED, Phase
@@ -105,11 +104,10 @@ class SipCase:
         if not isinstance(profile, Profile):
             raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
-        command = build("open_case", args, dict(declaration.units))
+        command = build("open_case", args, declaration.units)
         case = cls._from_declaration(profile, declaration, at, command)
-        event = Event(
-            1, at, "open_case", command, states.OPENED, sys.intern(profile.key),
-            profile.content_hash,
+        event = OpeningEvent(
+            1, at, "open_case", command, states.OPENED, profile.stamp,
             unit=case.opened_by, declaration=declaration,
         )
         case._events.append(event)
@@ -122,7 +120,7 @@ class SipCase:
         return cls(
             profile=profile,
             person=declaration.person,
-            units=dict(declaration.units),
+            units=declaration.units,
             phase=states.OPENED,
             opened_at=at,
             opened_by=args.unit,
@@ -145,7 +143,8 @@ class SipCase:
             from sipcore.profiles import load_profile
 
             profile = load_profile(first.profile)
-        if profile.key != first.profile or profile.content_hash != first.profile_hash:
+        stamp = first.decided_under
+        if profile.stamp != stamp:
             raise EventFormatError(
                 f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
                 f"not {profile.key} ({profile.content_hash[:12]})"
@@ -157,7 +156,7 @@ class SipCase:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
             if event.at < case._events[-1].at:
                 raise EventFormatError(f"events[{i}].at: earlier than the event before it")
-            if (event.profile, event.profile_hash) != (first.profile, first.profile_hash):
+            if event.decided_under != stamp:
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
             try:
                 case._apply(event, replaying=True)
@@ -366,15 +365,13 @@ class SipCase:
                                                        command, args))
         if command == "withdraw_consent":
             args = WithdrawConsent(notify=self._units_to_notify())
-        first = self._events[0]  # every event names the profile it was decided under
         event = Event(
             len(self._events) + 1,
             at,
             command,
             args,
             row.dest or phase,
-            first.profile,
-            first.profile_hash,
+            self._events[0].decided_under,  # every event names the profile it was decided under
             unit=self._acting_unit(command, args),
             kva=self._kva(command),
         )
@@ -490,7 +487,7 @@ def _checked_person(person: Any) -> Person:
     return Person(birth, tuple(guardians))
 
 
-def _checked_units(units: Any) -> tuple[tuple[str, str], ...]:
+def _checked_units(units: Any) -> Units:
     if not isinstance(units, Mapping) or not units:
         raise InputTypeError("units", "a mapping of unit id to principal", units)
     for unit, principal in units.items():
@@ -498,7 +495,7 @@ def _checked_units(units: Any) -> tuple[tuple[str, str], ...]:
             raise InputError("units", "non-blank unit ids", unit)
         if principal not in PRINCIPALS:
             raise InputError(f"units.{unit}", "one of " + ", ".join(PRINCIPALS), principal)
-    return tuple(units.items())
+    return Units.of(units)
 
 
 # --- how each event evolves the case ------------------------------------------------------------
@@ -551,8 +548,8 @@ def _on_invite(case: SipCase, at: dt.datetime, a: Any) -> None:
 
 
 def _on_answer(case: SipCase, at: dt.datetime, a: Any) -> None:
-    answer = Answer(at, a.attending, a.attendee, a.substitute)
-    case.invitations = (*case.invitations[:-1], case.invitations[-1].answered(a.unit, answer))
+    answer = Answer(a.unit, at, a.attending, a.attendee, a.substitute)
+    case.invitations = (*case.invitations[:-1], case.invitations[-1].answered(answer))
 
 
 def _on_revoke(case: SipCase, at: dt.datetime, a: Any) -> None:

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -39,18 +40,25 @@ class ArgKind:
 
 
 def aware(name: str, value: Any) -> dt.datetime:
-    """``value``, a timezone-aware datetime, as the same instant at its fixed UTC offset.
+    """``value``, a timezone-aware datetime, in a form that compares by its instant.
 
     Python compares two datetimes of one zone by their wall clocks, and the hour that the end of
     summer time repeats makes a later instant look earlier (Europe/Stockholm 2026-10-25 02:10
-    CET comes after 02:30 CEST). At a fixed offset, every comparison is by the instant.
+    CET comes after 02:30 CEST); a wall time skipped when summer time starts has no instant of
+    its own either. Such a time is kept at its fixed UTC offset. Every other time is kept as
+    given: a fixed offset, or a wall time of a zone that names one instant, which compares
+    correctly with the times of its own zone (their wall clocks run in the same order as the
+    instants) and by the instant with any other.
     """
     if not isinstance(value, dt.datetime):
         raise InputTypeError(name, "a timezone-aware datetime", value)
+    zone = value.tzinfo
+    if type(zone) is dt.timezone:
+        return value
     offset = value.utcoffset()
     if offset is None:
         raise InputError(name, "a timezone-aware datetime (a naive datetime has no offset)", value)
-    if type(value.tzinfo) is dt.timezone:
+    if type(zone) is ZoneInfo and value.replace(fold=1 - value.fold).utcoffset() == offset:
         return value
     return value.replace(tzinfo=_fixed(offset), fold=0)
 

@@ -19,9 +19,18 @@ import attrs
 from sipcore.commands import COMMAND_ARGS, ArgKind, Command, load
 from sipcore.consent import Person
 from sipcore.errors import EventFormatError, SipError
+from sipcore.process import Units
+from sipcore.profiles import Stamp
 from sipcore.states import Phase
 
-__all__ = ["SCHEMA_VERSION", "Declaration", "Event", "events_from_json", "events_to_json"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Declaration",
+    "Event",
+    "OpeningEvent",
+    "events_from_json",
+    "events_to_json",
+]
 
 SCHEMA_VERSION = 1
 
@@ -31,23 +40,36 @@ class Declaration:
     """What a case knows from its start: the person and each unit's principal."""
 
     person: Person
-    units: tuple[tuple[str, str], ...]
+    units: Units
 
 
 @attrs.frozen(weakref_slot=False)
 class Event:
-    """One applied command."""
+    """One applied command. The first event of a case is an :class:`OpeningEvent`."""
 
     seq: int
     at: dt.datetime
     command: str
     args: Command
     phase: Phase
-    profile: str
-    profile_hash: str
+    decided_under: Stamp  # the profile's id@version and content hash, one shared per profile
     unit: str | None = None
     kva: str | None = None
-    declaration: Declaration | None = None
+
+    @property
+    def profile(self) -> str:
+        """``id@version`` of the profile the event was decided under."""
+        return self.decided_under.key
+
+    @property
+    def profile_hash(self) -> str:
+        """The content hash of that profile."""
+        return self.decided_under.content_hash
+
+    @property
+    def declaration(self) -> Declaration | None:
+        """The case's declaration: on its opening event only."""
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (see :func:`events_to_json`)."""
@@ -66,7 +88,7 @@ class Event:
             "unit": self.unit,
             "kva": self.kva,
         }
-        if self.declaration is not None:
+        if isinstance(self, OpeningEvent):
             person = self.declaration.person
             out["declaration"] = {
                 "birth_date": person.birth_date.isoformat(),
@@ -76,11 +98,14 @@ class Event:
         return out
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = "event") -> Event:
+    def from_dict(
+        cls, data: Any, where: str = "event", stamps: _Stamps | None = None
+    ) -> Event:
         """Rebuild an event from :meth:`to_dict`'s form; a malformed field is named."""
         if not isinstance(data, Mapping):
             raise EventFormatError(f"{where}: expected an object, got {type(data).__name__}")
         schema = _field(data, where, "schema", int)
+        stamps = _Stamps() if stamps is None else stamps
         if schema != SCHEMA_VERSION:
             raise EventFormatError(
                 f"{where}.schema: expected {SCHEMA_VERSION}, got {schema!r} (unknown schema)"
@@ -107,18 +132,33 @@ class Event:
             raise EventFormatError(f"{where}.at: expected an ISO datetime") from None
         if at.utcoffset() is None:
             raise EventFormatError(f"{where}.at: expected a datetime with an offset, not naive")
-        return cls(
-            seq=_field(data, where, "seq", int),
-            at=at,
-            command=command,
-            args=_load_args(command, _field(data, where, "args", dict), f"{where}.args"),
-            phase=Phase(phase),
-            profile=_field(data, where, "profile", str),
-            profile_hash=_field(data, where, "profile_hash", str),
-            unit=unit,
-            kva=kva,
-            declaration=_load_declaration(data.get("declaration"), f"{where}.declaration"),
+        fields = (
+            _field(data, where, "seq", int),
+            at,
+            command,
+            _load_args(command, _field(data, where, "args", dict), f"{where}.args"),
+            Phase(phase),
+            stamps.get(Stamp(_field(data, where, "profile", str),
+                             _field(data, where, "profile_hash", str))),
         )
+        declaration = _load_declaration(data.get("declaration"), f"{where}.declaration")
+        if declaration is not None:
+            return OpeningEvent(*fields, unit, kva, declaration=declaration)
+        return Event(*fields, unit, kva)
+
+
+@attrs.frozen(weakref_slot=False)
+class OpeningEvent(Event):
+    """The ``open_case`` event, which also carries the case's declaration."""
+
+    declaration: Declaration = attrs.field(kw_only=True)
+
+
+class _Stamps(dict[Stamp, Stamp]):
+    """Equal stamps read from one text, shared (a case's events name one profile)."""
+
+    def get(self, stamp: Stamp) -> Stamp:  # type: ignore[override]
+        return self.setdefault(stamp, stamp)
 
 
 def _field(data: Mapping[str, Any], where: str, name: str, kind: type) -> Any:
@@ -163,7 +203,7 @@ def _load_declaration(raw: Any, where: str) -> Declaration | None:
         raise EventFormatError(f"{where}.guardians: expected a list of ids")
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in units.items()):
         raise EventFormatError(f"{where}.units: expected unit ids mapped to principals")
-    return Declaration(Person(birth, tuple(guardians)), tuple(units.items()))
+    return Declaration(Person(birth, tuple(guardians)), Units.of(units))
 
 
 def events_to_json(events: Iterable[Event]) -> str:
@@ -179,4 +219,5 @@ def events_from_json(text: str) -> list[Event]:
         raise EventFormatError(f"events: not JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(raw, list):
         raise EventFormatError("events: expected a JSON array of events")
-    return [Event.from_dict(item, f"events[{i}]") for i, item in enumerate(raw)]
+    stamps = _Stamps()
+    return [Event.from_dict(item, f"events[{i}]", stamps) for i, item in enumerate(raw)]

@@ -120,7 +120,7 @@ def terms(case: SipCase) -> tuple[Term, ...]:
     if profile.invitation_answer is not None:
         for inv in case.invitations:
             due = profile.invitation_answer.after(local_date(inv.sent_at))
-            answered = dict(inv.first_answered)
+            answered = inv.first_answered
             cancel = _earliest(inv.revoked_at, closed)
             for unit in inv.invitees:
                 found.append(

@@ -4,15 +4,50 @@ and the SIP meeting, with their rules."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 
 import attrs
 
 from sipcore.legal import Cite
 from sipcore.rules import Context, declare, rule
 
-__all__ = ["Answer", "Coordinator", "Invitation", "Meeting"]
+__all__ = ["Answer", "Coordinator", "Invitation", "Meeting", "Units"]
 
 PRINCIPALS = ("region", "municipality", "school", "other")
+
+
+@attrs.frozen(eq=False, weakref_slot=False)
+class Units(Mapping[str, str]):
+    """The units of a case, each id with its principal, in the order declared (a read-only
+    mapping: a case holds a handful, so two short tuples serve better than a dict)."""
+
+    ids: tuple[str, ...]
+    principals: tuple[str, ...]
+
+    @classmethod
+    def of(cls, pairs: Mapping[str, str]) -> Units:
+        return cls(tuple(pairs), tuple(pairs.values()))
+
+    def __getitem__(self, unit: str) -> str:
+        try:
+            return self.principals[self.ids.index(unit)]
+        except ValueError:
+            raise KeyError(unit) from None
+
+    def __contains__(self, unit: object) -> bool:
+        return unit in self.ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __hash__(self) -> int:
+        return hash((self.ids, self.principals))
+
+    def __repr__(self) -> str:
+        return f"Units({dict(self)!r})"
 
 
 @attrs.frozen(weakref_slot=False)
@@ -26,6 +61,9 @@ class Coordinator:
 
 @attrs.frozen(weakref_slot=False)
 class Answer:
+    """An invited unit's answer: attending, or not and then who stands in."""
+
+    unit: str
     at: dt.datetime
     attending: bool
     attendee: str | None = None
@@ -41,26 +79,36 @@ class Invitation:
     place: str
     form: str
     invitees: tuple[str, ...]
-    answers: tuple[tuple[str, Answer], ...] = ()  # (unit, latest answer), in answer order
-    first_answered: tuple[tuple[str, dt.datetime], ...] = ()  # (unit, first answer's time)
+    answers: tuple[Answer, ...] = ()  # every answer, in the order given
     revoked_at: dt.datetime | None = None
 
-    def answered(self, unit: str, answer: Answer) -> Invitation:
-        """This invitation with ``unit``'s latest answer."""
-        answers = (*((u, a) for u, a in self.answers if u != unit), (unit, answer))
-        first = self.first_answered
-        if unit not in dict(first):
-            first = (*first, (unit, answer.at))
+    @property
+    def latest_answers(self) -> dict[str, Answer]:
+        """Each unit that answered, with its latest answer (a later answer replaces one
+        before it)."""
+        return {a.unit: a for a in self.answers}
+
+    @property
+    def first_answered(self) -> dict[str, dt.datetime]:
+        """Each unit that answered, with the time of its first answer (what the reply
+        deadline asks about)."""
+        first: dict[str, dt.datetime] = {}
+        for a in self.answers:
+            first.setdefault(a.unit, a.at)
+        return first
+
+    def answered(self, answer: Answer) -> Invitation:
+        """This invitation with ``answer`` added."""
         return Invitation(
-            self.sent_at, self.meeting_at, self.place, self.form, self.invitees, answers, first,
-            self.revoked_at,
+            self.sent_at, self.meeting_at, self.place, self.form, self.invitees,
+            (*self.answers, answer), self.revoked_at,
         )
 
     def revoked(self, at: dt.datetime) -> Invitation:
         """This invitation, revoked at ``at``."""
         return Invitation(
             self.sent_at, self.meeting_at, self.place, self.form, self.invitees, self.answers,
-            self.first_answered, at,
+            at,
         )
 
 

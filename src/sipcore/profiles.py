@@ -47,6 +47,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
@@ -161,6 +162,15 @@ class Step:
     sources: tuple[Cite, ...] = ()
 
 
+@attrs.frozen(weakref_slot=False)
+class Stamp:
+    """What an event records of the profile it was decided under: ``id@version`` and the
+    content hash. A profile has one, shared by every event decided under it."""
+
+    key: str
+    content_hash: str
+
+
 @attrs.frozen
 class Profile:
     """One version of a rule profile, with every parameter resolved (a regional profile
@@ -198,6 +208,11 @@ class Profile:
     def key(self) -> str:
         """``id@version``, the pinned name of this profile."""
         return f"{self.id}@{self.version}"
+
+    @functools.cached_property
+    def stamp(self) -> Stamp:
+        """The profile as its events name it: ``id@version`` and the content hash."""
+        return Stamp(sys.intern(self.key), self.content_hash)
 
     def level(self, rule_id: str, default: Level = "must") -> Level:
         """The level of ``rule_id`` under this profile."""
