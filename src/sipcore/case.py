@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from sipcore import states
-from sipcore.commands import PrefValue, WithdrawConsent, aware, build
+from sipcore.commands import (
+    DeclineCase,
+    OpenCase,
+    PrefValue,
+    WithdrawConsent,
+    aware,
+    build,
+)
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
 from sipcore.errors import (
@@ -61,29 +68,21 @@ class Outcome:
 
 @attrs.define(eq=False)
 class SipCase:
-    """One SIP case. Create it with :meth:`open_case` or :meth:`replay`."""
+    """One SIP case. Create it with :meth:`open_case` or :meth:`replay`.
+
+    What the opening event says (the person, the units, who opened the case and when) and
+    what the closing event says (when and why the case closed) are read from those events,
+    not kept twice."""
 
     profile: Profile
-    person: Person
-    units: Mapping[str, str]
     phase: Phase
-    opened_at: dt.datetime
-    opened_by: str
-    initiated_by: str
-    discharge_notice_at: dt.datetime | None = None
+    _events: list[Event] = attrs.field(alias="_events")
     consents: tuple[Consent, ...] = ()
-    consent_refused_at: dt.datetime | None = None
     coordinator: Coordinator | None = None
     preferences: tuple[tuple[str, PrefValue], ...] = ()
     invitations: tuple[Invitation, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     versions: tuple[PlanVersion, ...] = ()
-    closed_at: dt.datetime | None = None
-    closure_reason: str | None = None
-    decline_reason: str | None = None
-    voided_at: dt.datetime | None = None
-    notified: tuple[str, ...] = ()
-    _events: list[Event] = attrs.field(factory=list, alias="_events")
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
 
     # --- creating a case ---------------------------------------------------------------------
@@ -104,29 +103,12 @@ class SipCase:
         if not isinstance(profile, Profile):
             raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
-        command = build("open_case", args, declaration.units)
-        case = cls._from_declaration(profile, declaration, at, command)
+        command: Any = build("open_case", args, declaration.units)
         event = OpeningEvent(
-            1, at, "open_case", command, states.OPENED, profile.stamp,
-            unit=case.opened_by, declaration=declaration,
+            1, at, command, states.OPENED, profile.stamp,
+            unit=command.unit, declaration=declaration,
         )
-        case._events.append(event)
-        return case
-
-    @classmethod
-    def _from_declaration(
-        cls, profile: Profile, declaration: Declaration, at: dt.datetime, args: Any
-    ) -> SipCase:
-        return cls(
-            profile=profile,
-            person=declaration.person,
-            units=declaration.units,
-            phase=states.OPENED,
-            opened_at=at,
-            opened_by=args.unit,
-            initiated_by=args.initiated_by,
-            discharge_notice_at=args.discharge_notice_at,
-        )
+        return cls(profile, states.OPENED, [event])
 
     @classmethod
     def replay(cls, events: Iterable[Event], profile: Profile | None = None) -> SipCase:
@@ -149,8 +131,7 @@ class SipCase:
                 f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
                 f"not {profile.key} ({profile.content_hash[:12]})"
             )
-        case = cls._from_declaration(profile, declaration, first.at, first.args)
-        case._events.append(first)
+        case = cls(profile, states.OPENED, [first])
         for i, event in enumerate(items[1:], start=1):
             if event.seq != i + 1:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
@@ -170,6 +151,81 @@ class SipCase:
         return case
 
     # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def _opening(self) -> OpeningEvent:
+        return cast(OpeningEvent, self._events[0])
+
+    @property
+    def person(self) -> Person:
+        return self._opening.declaration.person
+
+    @property
+    def units(self) -> Mapping[str, str]:
+        """The declared units, each with its principal."""
+        return self._opening.declaration.units
+
+    @property
+    def opened_at(self) -> dt.datetime:
+        return self._opening.at
+
+    @property
+    def opened_by(self) -> str:
+        return cast(OpenCase, self._opening.args).unit
+
+    @property
+    def initiated_by(self) -> str:
+        return cast(OpenCase, self._opening.args).initiated_by
+
+    @property
+    def discharge_notice_at(self) -> dt.datetime | None:
+        return cast(OpenCase, self._opening.args).discharge_notice_at
+
+    def _closed_by(self, *commands: str) -> Event | None:
+        """The closing event, if the case is closed by one of ``commands`` (any, if none)."""
+        if self.phase is not CLOSED:
+            return None
+        last = self._events[-1]
+        return last if not commands or last.command in commands else None
+
+    @property
+    def closed_at(self) -> dt.datetime | None:
+        closing = self._closed_by()
+        return closing.at if closing else None
+
+    @property
+    def closure_reason(self) -> str | None:
+        """``declined``, ``consent_refused``, ``consent_withdrawn``, ``deceased`` or the
+        reason ``close_case`` gave."""
+        closing = self._closed_by()
+        if closing is None:
+            return None
+        reason: str | None = _CLOSURE_REASONS.get(closing.command) or getattr(
+            closing.args, "reason", None
+        )
+        return reason
+
+    @property
+    def decline_reason(self) -> str | None:
+        closing = self._closed_by("decline_case")
+        return cast(DeclineCase, closing.args).reason if closing else None
+
+    @property
+    def consent_refused_at(self) -> dt.datetime | None:
+        closing = self._closed_by("refuse_consent")
+        return closing.at if closing else None
+
+    @property
+    def voided_at(self) -> dt.datetime | None:
+        """When consent was withdrawn: from then on every note is void."""
+        closing = self._closed_by("withdraw_consent")
+        return closing.at if closing else None
+
+    @property
+    def notified(self) -> tuple[str, ...]:
+        """The units to notify of the withdrawal of consent."""
+        closing = self._closed_by("withdraw_consent")
+        return cast(WithdrawConsent, closing.args).notify if closing else ()
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -243,6 +299,7 @@ class SipCase:
         out = {
             a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.name != "_terms"
         }
+        out.update((name, getattr(self, name)) for name in _READ_FROM_EVENTS)
         out["profile"] = (self.profile.key, self.profile.content_hash)
         out["units"] = dict(self.units)
         out["_events"] = tuple(self._events)  # a copy: later events must not show in it
@@ -368,7 +425,6 @@ class SipCase:
         event = Event(
             len(self._events) + 1,
             at,
-            command,
             args,
             row.dest or phase,
             self._events[0].decided_under,  # every event names the profile it was decided under
@@ -509,14 +565,8 @@ def _add_note(case: SipCase, note: Note) -> None:
     _replace_draft(case, case.versions[-1].with_note(note))
 
 
-def _close(case: SipCase, at: dt.datetime, reason: str) -> None:
-    case.closed_at = at
-    case.closure_reason = reason
-
-
-def _on_decline(case: SipCase, at: dt.datetime, a: Any) -> None:
-    case.decline_reason = a.reason
-    _close(case, at, "declined")
+def _on_closing(case: SipCase, at: dt.datetime, a: Any) -> None:
+    """Closing changes nothing but the phase: when and why are read from the closing event."""
 
 
 def _on_consent(case: SipCase, at: dt.datetime, a: Any) -> None:
@@ -525,11 +575,6 @@ def _on_consent(case: SipCase, at: dt.datetime, a: Any) -> None:
         a.information,
     )
     case.consents = (*case.consents, consent)
-
-
-def _on_refuse(case: SipCase, at: dt.datetime, a: Any) -> None:
-    case.consent_refused_at = at
-    _close(case, at, "consent_refused")
 
 
 def _on_coordinator(case: SipCase, at: dt.datetime, a: Any) -> None:
@@ -597,24 +642,24 @@ def _on_start_follow_up(case: SipCase, at: dt.datetime, a: Any) -> None:
     case.versions = (*case.versions, case.versions[-1].next_version(at))
 
 
-def _on_withdraw(case: SipCase, at: dt.datetime, a: Any) -> None:
-    case.voided_at = at
-    case.notified = a.notify
-    _close(case, at, "consent_withdrawn")
+# How a case closed, by the command that closed it (close_case gives its own reason).
+_CLOSURE_REASONS = {
+    "decline_case": "declined",
+    "refuse_consent": "consent_refused",
+    "withdraw_consent": "consent_withdrawn",
+    "record_death": "deceased",
+}
 
-
-def _on_death(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _close(case, at, "deceased")
-
-
-def _on_close(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _close(case, at, a.reason)
-
+# What the case reads from its opening and closing events, shown in a snapshot.
+_READ_FROM_EVENTS = (
+    "person", "opened_at", "opened_by", "initiated_by", "discharge_notice_at", "closed_at",
+    "closure_reason", "decline_reason", "consent_refused_at", "voided_at", "notified",
+)
 
 _EVOLVE = {
-    "decline_case": _on_decline,
+    "decline_case": _on_closing,
     "record_consent": _on_consent,
-    "refuse_consent": _on_refuse,
+    "refuse_consent": _on_closing,
     "appoint_coordinator": _on_coordinator,
     "record_preferences": _on_preferences,
     "send_invitation": _on_invite,
@@ -629,7 +674,7 @@ _EVOLVE = {
     "document_plan": _on_document,
     "approve_plan": _on_approve,
     "start_follow_up": _on_start_follow_up,
-    "withdraw_consent": _on_withdraw,
-    "record_death": _on_death,
-    "close_case": _on_close,
+    "withdraw_consent": _on_closing,
+    "record_death": _on_closing,
+    "close_case": _on_closing,
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Container, Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -236,6 +236,8 @@ class Command:
     :func:`load` (an event's, read back) check each field by its kind before the class is
     made, so a command's arguments are always checked values."""
 
+    command: ClassVar[str]  # the command these are the arguments of
+
     @classmethod
     def cross_check(cls, values: Mapping[str, Any]) -> None:
         """Checks that look at more than one argument (none, unless a command has some)."""
@@ -249,6 +251,24 @@ HORIZONS = ("short", "long")
 CLOSE_REASONS = ("goals_met", "no_longer_needed")
 
 
+_ARGS: dict[str, type[Command]] = {}
+COMMAND_ARGS: Mapping[str, type[Command]] = _ARGS  # command → its arguments, open_case first
+
+C = TypeVar("C", bound=type[Command])
+
+
+def arguments_of(command: str) -> Callable[[C], C]:
+    """Register the decorated class as the arguments of ``command``."""
+
+    def register(cls: C) -> C:
+        cls.command = command
+        _ARGS[command] = cls
+        return cls
+
+    return register
+
+
+@arguments_of("open_case")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class OpenCase(Command):
     initiated_by: str = arg(_choice(INITIATORS))
@@ -256,11 +276,13 @@ class OpenCase(Command):
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
 
 
+@arguments_of("decline_case")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class DeclineCase(Command):
     reason: str | None = arg("opt_text", default=None)
 
 
+@arguments_of("record_consent")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class RecordConsent(Command):
     given_by: str = arg(_choice(GIVERS))
@@ -278,22 +300,26 @@ class RecordConsent(Command):
             raise InputError("guardians", "absent unless given_by is 'guardians'", guardians)
 
 
+@arguments_of("refuse_consent")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class RefuseConsent(Command):
     journal_ref: str = arg("text")
 
 
+@arguments_of("appoint_coordinator")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class AppointCoordinator(Command):
     person: str = arg("text")
     unit: str = arg("text", unit=True)
 
 
+@arguments_of("record_preferences")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class RecordPreferences(Command):
     fields: tuple[tuple[str, PrefValue], ...] = arg("prefs", default=())
 
 
+@arguments_of("send_invitation")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class SendInvitation(Command):
     meeting_at: dt.datetime = arg("aware")
@@ -302,6 +328,7 @@ class SendInvitation(Command):
     invitees: tuple[str, ...] = arg("ids", unit=True)
 
 
+@arguments_of("answer_invitation")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class AnswerInvitation(Command):
     unit: str = arg("text", unit=True)
@@ -310,11 +337,13 @@ class AnswerInvitation(Command):
     substitute: str | None = arg("opt_text", default=None)
 
 
+@arguments_of("revoke_invitation")
 @attrs.frozen(kw_only=True, weakref_slot=False)
-class NoArguments(Command):
-    pass
+class RevokeInvitation(Command):
+    """No arguments."""
 
 
+@arguments_of("hold_meeting")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class HoldMeeting(Command):
     participants: tuple[str, ...] = arg("ids", unit=True)
@@ -322,17 +351,20 @@ class HoldMeeting(Command):
     child_view: str | None = arg("opt_text", default=None)
 
 
+@arguments_of("add_need")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class AddNeed(Command):
     text: str = arg("text")
 
 
+@arguments_of("add_goal")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class AddGoal(Command):
     text: str = arg("text")
     horizon: str = arg(_choice(HORIZONS))
 
 
+@arguments_of("add_intervention")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class AddIntervention(Command):
     text: str = arg("text")
@@ -340,63 +372,56 @@ class AddIntervention(Command):
     responsible: str | None = arg("opt_text", default=None)
 
 
+@arguments_of("add_note")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class AddNote(Command):
     text: str = arg("text")
     heading: str | None = arg("opt_text", default=None)
 
 
+@arguments_of("set_follow_up")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class SetFollowUp(Command):
     date: dt.date = arg("date")
     place: str | None = arg("opt_text", default=None)
 
 
+@arguments_of("document_plan")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class DocumentPlan(Command):
+    """No arguments."""
+
+
+@arguments_of("approve_plan")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class ApprovePlan(Command):
     by: str = arg("text")
     with_person: bool = arg("bool", default=True)
 
 
+@arguments_of("start_follow_up")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class StartFollowUp(Command):
     participants: tuple[str, ...] = arg("opt_ids", unit=True, default=())
 
 
+@arguments_of("withdraw_consent")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class WithdrawConsent(Command):
     # Decided by the case, not given by the caller: the units to notify (DOMAIN.md §5).
     notify: tuple[str, ...] = arg("opt_ids", decided=True, default=())
 
 
+@arguments_of("record_death")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class RecordDeath(Command):
+    """No arguments."""
+
+
+@arguments_of("close_case")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class CloseCase(Command):
     reason: str | None = arg("opt_text", default=None)
-
-
-COMMAND_ARGS: Mapping[str, type[Command]] = {
-    "open_case": OpenCase,
-    "decline_case": DeclineCase,
-    "record_consent": RecordConsent,
-    "refuse_consent": RefuseConsent,
-    "appoint_coordinator": AppointCoordinator,
-    "record_preferences": RecordPreferences,
-    "send_invitation": SendInvitation,
-    "answer_invitation": AnswerInvitation,
-    "revoke_invitation": NoArguments,
-    "hold_meeting": HoldMeeting,
-    "add_need": AddNeed,
-    "add_goal": AddGoal,
-    "add_intervention": AddIntervention,
-    "add_note": AddNote,
-    "set_follow_up": SetFollowUp,
-    "document_plan": NoArguments,
-    "approve_plan": ApprovePlan,
-    "start_follow_up": StartFollowUp,
-    "withdraw_consent": WithdrawConsent,
-    "record_death": NoArguments,
-    "close_case": CloseCase,
-}
 
 
 @functools.cache
@@ -419,6 +444,7 @@ class _Spec:
     required: tuple[tuple[str, str], ...]  # (name, what is expected), in field order
     fields: tuple[tuple[str, Check, Any], ...]  # (name, check, default), in field order
     unit_fields: tuple[str, ...]
+    empty: Command | None  # a command without arguments: its one (frozen) instance
 
     @classmethod
     def of(cls, command: str, fields: tuple[attrs.Attribute[Any], ...]) -> _Spec:
@@ -433,6 +459,7 @@ class _Spec:
             ),
             tuple((f.name, f.metadata["kind"].check, f.default) for f in fields),
             tuple(f.name for f in fields if f.metadata["unit"]),
+            None if attrs.fields(COMMAND_ARGS[command]) else COMMAND_ARGS[command](),
         )
 
     def make(self, args: Mapping[str, Any], units: Container[str] | None) -> Command:
@@ -466,8 +493,6 @@ def _check_declared(name: str, value: Any, units: Container[str]) -> None:
 _SPECS = {command: _Spec.of(command, parameters(command)) for command in COMMAND_ARGS}
 _LOADERS = {command: _Spec.of(command, attrs.fields(cls)) for command, cls in COMMAND_ARGS.items()}
 
-_NO_ARGUMENTS = NoArguments()  # frozen and empty: one serves every command without arguments
-
 
 def build(
     command: str, args: Mapping[str, Any], units: Container[str] | None = None
@@ -475,9 +500,10 @@ def build(
     """Build the arguments a caller gives ``command``: unknown or missing arguments are
     refused, each is checked by its kind and, with ``units``, every unit it names must be one
     of them."""
-    if not args and COMMAND_ARGS[command] is NoArguments:
-        return _NO_ARGUMENTS
-    return _SPECS[command].make(args, units)
+    spec = _SPECS[command]
+    if not args and spec.empty is not None:
+        return spec.empty
+    return spec.make(args, units)
 
 
 def load(command: str, values: Mapping[str, Any]) -> Command:

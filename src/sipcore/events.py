@@ -49,12 +49,16 @@ class Event:
 
     seq: int
     at: dt.datetime
-    command: str
-    args: Command
+    args: Command  # the command's checked arguments, which name the command
     phase: Phase
     decided_under: Stamp  # the profile's id@version and content hash, one shared per profile
     unit: str | None = None
     kva: str | None = None
+
+    @property
+    def command(self) -> str:
+        """The command this event applied."""
+        return self.args.command
 
     @property
     def profile(self) -> str:
@@ -135,7 +139,6 @@ class Event:
         fields = (
             _field(data, where, "seq", int),
             at,
-            command,
             _load_args(command, _field(data, where, "args", dict), f"{where}.args"),
             Phase(phase),
             stamps.get(Stamp(_field(data, where, "profile", str),
