@@ -5,11 +5,14 @@ run:
 
 * the time of one full case lifecycle (16 commands: open, consent, coordinator, invitation,
   answer, meeting, need, intervention, follow-up date, document, approve, follow-up meeting,
-  an edit, document, approve, close) through :class:`sipcore.SipCase`, against the floor: a
-  plain dict-based state machine written below that makes the same transitions with the same
-  checks (closed, time order, phase, consent in force and its scope, coordinator principal,
-  substitute, documented, contents, approver, goal horizons as advice) and records one event
-  per command; and the ratio;
+  an edit, document, approve, close) through :class:`sipcore.SipCase`, against the floor
+  (``bench/floor.py``): the same lifecycle by hand in plain dicts and functions, making the
+  same transitions with the same checks (every argument, closed, time order by the instant,
+  phase, and every rule of each command) and recording one event per command; and the ratio.
+  Also, against a bare floor written below, which makes the transitions with a few of the
+  checks (closed, time order by the wall clock, phase, consent in force and its scope,
+  coordinator principal, substitute, documented, contents, approver, goal horizons as advice)
+  and checks no input: what the rest of the checks cost;
 * the bytes per live case (tracemalloc, over many cases kept alive), after the lifecycle and
   in the ``invited`` phase;
 * replay throughput, in events per second (from event objects, and from JSON).
@@ -29,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import floor as checked
 from sipcore import Person, SipCase, load_profile
 from sipcore.events import events_from_json, events_to_json
 from sipcore.profiles import Profile
@@ -85,27 +89,42 @@ def engine_lifecycle(profile: Profile, t: list[dt.datetime]) -> SipCase:
     return case
 
 
-# --- the floor: a plain dict-based machine with the same checks --------------------------------
+# --- the floor, by hand, with the same checks (bench/floor.py) ---------------------------------
 
 
-class Refused(Exception):
-    pass
+def checked_invited(t: list[dt.datetime]) -> dict[str, Any]:
+    c = checked.open_case(at=t[0], birth_date=PERSON.birth_date, guardians=PERSON.guardians,
+                          units=UNITS, initiated_by="staff", unit="vc")
+    checked.record_consent(c, at=t[1], given_by="person", form="written",
+                           parties=["vc", "hemtjanst"], valid_until=UNTIL)
+    checked.appoint_coordinator(c, at=t[2], person=COORDINATOR, unit="vc")
+    checked.send_invitation(c, at=t[3], meeting_at=t[5], place="Vårdcentralen",
+                            form="in_person", invitees=["hemtjanst"])
+    return c
 
 
-FLOOR_PHASES = {
-    "record_consent": ("opened", "consented", "invited", "drafting", "active"),
-    "appoint_coordinator": ("opened", "consented", "invited", "drafting", "active"),
-    "send_invitation": ("consented",),
-    "answer_invitation": ("invited",),
-    "hold_meeting": ("invited",),
-    "add_need": ("drafting",),
-    "add_intervention": ("drafting",),
-    "set_follow_up": ("drafting",),
-    "document_plan": ("drafting",),
-    "approve_plan": ("drafting",),
-    "start_follow_up": ("active",),
-    "close_case": ("opened", "consented", "invited", "drafting", "active"),
-}
+def checked_lifecycle(t: list[dt.datetime]) -> dict[str, Any]:
+    c = checked_invited(t)
+    checked.answer_invitation(c, at=t[4], unit="hemtjanst", attending=True)
+    checked.hold_meeting(c, at=t[5], participants=["vc", "hemtjanst"])
+    checked.add_need(c, at=t[6], text="Stöd i hemmet")
+    checked.add_intervention(c, at=t[7], text="Hemtjänst", unit="hemtjanst")
+    checked.set_follow_up(c, at=t[8], date=FOLLOW_UP, place="Vårdcentralen")
+    checked.document_plan(c, at=t[9])
+    checked.approve_plan(c, at=t[10], by=COORDINATOR)
+    checked.start_follow_up(c, at=t[11], participants=["hemtjanst"])
+    checked.set_follow_up(c, at=t[12], date=FOLLOW_UP_2)
+    checked.document_plan(c, at=t[13])
+    checked.approve_plan(c, at=t[14], by=COORDINATOR)
+    checked.close_case(c, at=t[15], reason="goals_met")
+    return c
+
+
+# --- the bare floor: the transitions with a few of the checks, and no input checks -------------
+
+
+Refused = checked.Refused
+FLOOR_PHASES = checked.PHASES  # the same phases in both floors
 
 
 def floor_begin(c: dict[str, Any], command: str, at: dt.datetime) -> dt.date:
@@ -328,26 +347,32 @@ def main() -> None:
 def measure(t: list[dt.datetime], calls: int, kept: int) -> None:
     profile = load_profile("national")
     case = engine_lifecycle(profile, t)
-    floor = floor_lifecycle(t)
+    same = checked_lifecycle(t)
+    bare = floor_lifecycle(t)
     commands = len(case.events)
-    assert commands == len(floor["events"]) == 16
-    assert case.phase == floor["phase"] == "closed"
+    assert commands == len(same["events"]) == len(bare["events"]) == 16
+    assert case.phase == same["phase"] == bare["phase"] == "closed"
 
     engine_s = best_per_call(lambda: engine_lifecycle(profile, t), calls)
-    floor_s = best_per_call(lambda: floor_lifecycle(t), calls)
+    same_s = best_per_call(lambda: checked_lifecycle(t), calls)
+    bare_s = best_per_call(lambda: floor_lifecycle(t), calls)
     print(f"lifecycle ({commands} commands), per case:")
-    print(f"  sipcore      {engine_s * 1e6:9.1f} µs  ({engine_s / commands * 1e6:.1f} µs/command)")
-    print(f"  dict floor   {floor_s * 1e6:9.1f} µs  ({floor_s / commands * 1e6:.1f} µs/command)")
-    print(f"  ratio        {engine_s / floor_s:9.2f} x   (target: within 5x)")
+    print(f"  sipcore               {engine_s * 1e6:7.1f} µs  "
+          f"({engine_s / commands * 1e6:.1f} µs/command)")
+    print(f"  floor, same checks    {same_s * 1e6:7.1f} µs  "
+          f"ratio {engine_s / same_s:5.2f} x   (target: within 5x)")
+    print(f"  bare floor            {bare_s * 1e6:7.1f} µs  "
+          f"ratio {engine_s / bare_s:5.2f} x   (no input checks, fewer rules)")
 
     print(f"memory per live case ({kept:,} cases kept, tracemalloc):")
     for label, make, floor_make in (
-        ("after the lifecycle", lambda: engine_lifecycle(profile, t), lambda: floor_lifecycle(t)),
-        ("in phase invited  ", lambda: engine_invited(profile, t), lambda: floor_invited(t)),
+        ("after the lifecycle", lambda: engine_lifecycle(profile, t),
+         lambda: checked_lifecycle(t)),
+        ("in phase invited  ", lambda: engine_invited(profile, t), lambda: checked_invited(t)),
     ):
         engine_b = bytes_per_case(make, kept)
         floor_b = bytes_per_case(floor_make, kept)
-        print(f"  {label}  sipcore {engine_b:7.0f} B   dict floor {floor_b:7.0f} B"
+        print(f"  {label}  sipcore {engine_b:7.0f} B   floor {floor_b:7.0f} B"
               "   (target: under 4096 B)")
 
     events = case.events

@@ -231,3 +231,29 @@ def test_phases_are_the_contract() -> None:
     assert [str(p) for p in Phase] == [
         "opened", "consented", "invited", "drafting", "active", "closed"
     ]
+
+
+def test_the_machine_runs_conditions_and_callbacks_it_is_given() -> None:
+    """The shared machine's phases and transitions skip transitions' callback passes only
+    when there is nothing to run: a condition or a callback added to them runs as usual."""
+    machine = states.machine_class()(
+        model=None, states=Phase, initial=Phase.OPENED, auto_transitions=False,
+        model_attribute="phase",
+    )
+    allowed: list[bool] = []
+    entered: list[Phase] = []
+    machine.add_transition("go", Phase.OPENED, Phase.CONSENTED,
+                           conditions=[lambda: bool(allowed)])
+    machine.get_state(Phase.CONSENTED).add_callback(
+        "enter", lambda: entered.append(Phase.CONSENTED)
+    )
+
+    class Model:
+        phase = Phase.OPENED
+
+    model = Model()
+    assert machine.events["go"].trigger(model) is False
+    assert model.phase is Phase.OPENED and not entered
+    allowed.append(True)
+    assert machine.events["go"].trigger(model) is True
+    assert model.phase is Phase.CONSENTED and entered == [Phase.CONSENTED]

@@ -27,7 +27,7 @@ from sipcore.commands import (
     build,
 )
 from sipcore.consent import Consent, Person
-from sipcore.deadlines import local_date
+from sipcore.deadlines import local_date, stockholm
 from sipcore.errors import (
     EventFormatError,
     Finding,
@@ -52,6 +52,7 @@ KVA_DISCHARGE_MEETING = "AU125"  # Upprättande av SIP vid utskrivning, Lag 2017
 KVA_FOLLOW_UP = "AW010"  # Uppföljning av SIP
 
 _RULES = registry()
+_STOCKHOLM = stockholm()
 
 
 @attrs.frozen
@@ -140,7 +141,7 @@ class SipCase:
             if event.decided_under != stamp:
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
             try:
-                case._apply(event, replaying=True)
+                case._replay(event)
             except Refusal as refusal:
                 raise EventFormatError(f"events[{i}].command: {refusal}") from None
             if case.phase != event.phase:
@@ -418,8 +419,9 @@ class SipCase:
         advice: tuple[Finding, ...] = ()
         checks = _checks(self.profile, row)
         if checks:
-            advice = self._check_rules(checks, Context(self, self.profile, at, local_date(at),
-                                                       command, args))
+            day = at.astimezone(_STOCKHOLM).date()  # local_date(at), at already checked
+            advice = self._check_rules(checks, Context(self, self.profile, at, day, command,
+                                                       args))
         if command == "withdraw_consent":
             args = WithdrawConsent(notify=self._units_to_notify())
         event = Event(
@@ -431,7 +433,9 @@ class SipCase:
             unit=self._acting_unit(command, args),
             kva=self._kva(command),
         )
-        self._apply(event)
+        if row.dest is not None and row.dest is not phase:
+            states.fire(self.profile, self, command)
+        self._evolve(event)
         return Outcome((event,), advice)
 
     @staticmethod
@@ -489,10 +493,14 @@ class SipCase:
 
     # --- evolving ----------------------------------------------------------------------------
 
-    def _apply(self, event: Event, *, replaying: bool = False) -> None:
-        """Apply an event: fire the phase machine (replay only follows its moves), then evolve
-        the state."""
-        (states.advance if replaying else states.fire)(self.profile, self, event.command)
+    def _replay(self, event: Event) -> None:
+        """Apply a recorded event: follow the machine's move (it was fired when the event was
+        decided), then evolve the state."""
+        states.advance(self.profile, self, event.command)
+        self._evolve(event)
+
+    def _evolve(self, event: Event) -> None:
+        """Evolve the state by ``event`` (the phase has moved already) and record it."""
         _EVOLVE[event.command](self, event.at, event.args)
         self._events.append(event)
 

@@ -277,7 +277,8 @@ def add_calendar_days(d: date, n: int, *, statutory: bool) -> date:
 
 
 @cache
-def _stockholm() -> ZoneInfo:
+def stockholm() -> ZoneInfo:
+    """The zone Europe/Stockholm, whose dates the calendar counts."""
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(TIMEZONE)
@@ -292,7 +293,7 @@ def local_date(at: datetime) -> date:
         raise InputTypeError("at", "a timezone-aware datetime.datetime", at)
     if at.utcoffset() is None:
         raise InputError("at", "a timezone-aware datetime (tzinfo set), not a naive one", at)
-    return at.astimezone(_stockholm()).date()
+    return at.astimezone(stockholm()).date()
 
 
 def working_days_in_year(year: int) -> int:

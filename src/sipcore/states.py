@@ -213,14 +213,57 @@ _MACHINES: dict[str, Any] = {}
 _WIRINGS: dict[int, _Wiring] = {}
 
 
+@functools.cache
+def machine_class() -> Any:
+    """:class:`transitions.Machine` with phases and transitions that skip transitions'
+    callback passes (and their logging) when they have no callbacks to run.
+
+    The table's guards are our rules, evaluated before the machine's event fires, and no phase
+    has enter or exit callbacks: firing is checking that the phase allows the event and setting
+    the next phase, which the plain classes do after some twenty calls that find nothing to
+    do. A callback or condition added to a phase or transition is run as transitions runs it.
+    """
+    from transitions import Machine, State, Transition
+
+    class PhaseState(State):
+        def __init__(self, name: Any, *args: Any, **kwargs: Any) -> None:
+            super().__init__(name, *args, **kwargs)
+            self._plain_name = name.name if isinstance(name, enum.Enum) else name
+
+        @property
+        def name(self) -> Any:  # transitions' own reads the Enum member's name each time
+            return self._plain_name
+
+        def enter(self, event_data: Any) -> None:
+            if self.on_enter:
+                super().enter(event_data)
+
+        def exit(self, event_data: Any) -> None:
+            if self.on_exit:
+                super().exit(event_data)
+
+    class Move(Transition):
+        def execute(self, event_data: Any) -> bool:
+            machine = event_data.machine
+            if (self.prepare or self.conditions or self.before or self.after
+                    or machine.before_state_change or machine.after_state_change):
+                return bool(super().execute(event_data))
+            self._change_state(event_data)
+            return True
+
+    class PhaseMachine(Machine):
+        state_cls = PhaseState
+        transition_cls = Move
+
+    return PhaseMachine
+
+
 def machine_for(profile: Profile) -> Any:
     """The one shared state machine of ``profile`` (built on first use, then reused)."""
     key = f"{profile.key}#{profile.content_hash}"
     machine = _MACHINES.get(key)
     if machine is None:
-        from transitions import Machine
-
-        machine = Machine(
+        machine = machine_class()(
             model=None,
             states=Phase,
             initial=OPENED,
