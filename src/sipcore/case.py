@@ -159,12 +159,12 @@ class SipCase:
 
     @property
     def person(self) -> Person:
-        return self._opening.declaration.person
+        return self._events[0].declaration.person  # type: ignore[union-attr]
 
     @property
     def units(self) -> Mapping[str, str]:
         """The declared units, each with its principal."""
-        return self._opening.declaration.units
+        return self._events[0].declaration.units  # type: ignore[union-attr]
 
     @property
     def opened_at(self) -> dt.datetime:
@@ -400,8 +400,9 @@ class SipCase:
     # --- deciding ----------------------------------------------------------------------------
 
     def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
-        at = aware("at", at)
-        args = build(command, raw, self.units)
+        if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
+            at = aware("at", at)  # (a time at a fixed offset needs nothing done)
+        args = build(command, raw, self.units) if raw else build(command, raw)
         phase = self.phase
         if phase is CLOSED:
             raise RuleViolation(command, (_RULES["case.closed"].finding(),))
@@ -430,12 +431,13 @@ class SipCase:
             args,
             row.dest or phase,
             self._events[0].decided_under,  # every event names the profile it was decided under
-            unit=self._acting_unit(command, args),
-            kva=self._kva(command),
+            self._acting_unit(command, args),
+            self._kva(command),
         )
         if row.dest is not None and row.dest is not phase:
             states.fire(self.profile, self, command)
-        self._evolve(event)
+        _EVOLVE[command](self, at, args)
+        self._events.append(event)
         return Outcome((event,), advice)
 
     @staticmethod
@@ -481,15 +483,16 @@ class SipCase:
         return tuple(u for u in involved if u != own)
 
     def _acting_unit(self, command: str, args: Any) -> str:
-        if command in ("appoint_coordinator", "answer_invitation"):
+        if command in _ACTING_BY_ARGUMENT:
             unit: str = args.unit
             return unit
-        return self.coordinator.unit if self.coordinator else self.opened_by
+        coordinator = self.coordinator
+        return coordinator.unit if coordinator else self.opened_by
 
     def _kva(self, command: str) -> str | None:
         if command == "hold_meeting":
             return KVA_DISCHARGE_MEETING if self.discharge_notice_at else KVA_MEETING
-        return KVA_FOLLOW_UP if command == "start_follow_up" else None
+        return _KVA.get(command)
 
     # --- evolving ----------------------------------------------------------------------------
 
@@ -505,24 +508,28 @@ class SipCase:
         self._events.append(event)
 
 
-# (profile, row) → the rules to check, each with its check and its level under the profile.
-_CHECKS: dict[tuple[int, int], tuple[Profile, tuple[tuple[Rule, Check, Level], ...]]] = {}
+_ACTING_BY_ARGUMENT = frozenset({"appoint_coordinator", "answer_invitation"})
+_KVA = {"start_follow_up": KVA_FOLLOW_UP}  # hold_meeting's code depends on the case
+
+# id of the profile → (the profile, row → the rules to check, each with its check and its level
+# under the profile); the profile is kept, so that the id it is found by stays its own.
+_CHECKS: dict[int, tuple[Profile, dict[int, tuple[tuple[Rule, Check, Level], ...]]]] = {}
 
 
 def _checks(profile: Profile, row: states.Transition) -> tuple[tuple[Rule, Check, Level], ...]:
     """The rules of ``row`` that ``profile`` applies (not ``off``), worked out once."""
-    key = (id(profile), id(row))
-    entry = _CHECKS.get(key)
+    entry = _CHECKS.get(id(profile))
     if entry is None or entry[0] is not profile:
-        found = []
-        for rule_id in row.rules:
-            rule = _RULES[rule_id]
-            level = profile.level(rule_id, rule.level)
-            if level != "off" and rule.check is not None:
-                found.append((rule, rule.check, level))
-        entry = (profile, tuple(found))
-        _CHECKS[key] = entry
-    return entry[1]
+        entry = _CHECKS[id(profile)] = (profile, {})
+    found = entry[1].get(id(row))
+    if found is None:
+        found = entry[1][id(row)] = tuple(
+            (_RULES[rule_id], check, level)
+            for rule_id in row.rules
+            if (check := _RULES[rule_id].check) is not None
+            and (level := profile.level(rule_id, _RULES[rule_id].level)) != "off"
+        )
+    return found
 
 
 def _not_allowed(command: str, phase: Phase) -> Refusal:

@@ -442,24 +442,28 @@ class _Spec:
     cls: type[Command]
     names: frozenset[str]
     required: tuple[tuple[str, str], ...]  # (name, what is expected), in field order
+    required_names: frozenset[str]
     fields: tuple[tuple[str, Check, Any], ...]  # (name, check, default), in field order
     unit_fields: tuple[str, ...]
     empty: Command | None  # a command without arguments: its one (frozen) instance
+    cross_check: Callable[[Mapping[str, Any]], None] | None  # where the class has one
 
     @classmethod
     def of(cls, command: str, fields: tuple[attrs.Attribute[Any], ...]) -> _Spec:
+        args = COMMAND_ARGS[command]
+        required = tuple(
+            (f.name, f.metadata["kind"].expected) for f in fields if f.default is attrs.NOTHING
+        )
         return cls(
             command,
-            COMMAND_ARGS[command],
+            args,
             frozenset(f.name for f in fields),
-            tuple(
-                (f.name, f.metadata["kind"].expected)
-                for f in fields
-                if f.default is attrs.NOTHING
-            ),
+            required,
+            frozenset(name for name, _ in required),
             tuple((f.name, f.metadata["kind"].check, f.default) for f in fields),
             tuple(f.name for f in fields if f.metadata["unit"]),
-            None if attrs.fields(COMMAND_ARGS[command]) else COMMAND_ARGS[command](),
+            None if attrs.fields(args) else args(),
+            args.cross_check if "cross_check" in vars(args) else None,
         )
 
     def make(self, args: Mapping[str, Any], units: Container[str] | None) -> Command:
@@ -469,17 +473,17 @@ class _Spec:
             unknown = next(name for name in args if name not in self.names)
             listed = ", ".join(name for name, _, _ in self.fields) or "none"
             raise InputError(unknown, f"an argument of {self.command} (one of: {listed})")
-        for name, expected in self.required:
-            if name not in args:
-                raise InputError(name, f"{expected} (required by {self.command})")
-        values = {
-            name: check(name, args[name]) if name in args else default
-            for name, check, default in self.fields
-        }
+        if not self.required_names.issubset(args):
+            name, expected = next(r for r in self.required if r[0] not in args)
+            raise InputError(name, f"{expected} (required by {self.command})")
+        values = {}
+        for name, check, default in self.fields:
+            values[name] = check(name, args[name]) if name in args else default
         if units is not None:
             for name in self.unit_fields:
                 _check_declared(name, values[name], units)
-        self.cls.cross_check(values)
+        if self.cross_check is not None:
+            self.cross_check(values)
         return self.cls(**values)
 
 
