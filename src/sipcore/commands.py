@@ -58,9 +58,21 @@ def aware(name: str, value: Any) -> dt.datetime:
     offset = value.utcoffset()
     if offset is None:
         raise InputError(name, "a timezone-aware datetime (a naive datetime has no offset)", value)
-    if type(zone) is ZoneInfo and value.replace(fold=1 - value.fold).utcoffset() == offset:
+    if type(zone) is ZoneInfo and _one_instant(value, offset):
         return value
     return value.replace(tzinfo=_fixed(offset), fold=0)
+
+
+_NEAR = dt.timedelta(hours=3)
+
+
+def _one_instant(value: dt.datetime, offset: dt.timedelta) -> bool:
+    """Whether the wall time ``value`` of a zone names one instant: its zone keeps ``offset``
+    from three hours before to three hours after it (as on most days; a time without a copy),
+    or the same wall time read on the other side of a change of offset has the same one."""
+    if (value - _NEAR).utcoffset() == offset == (value + _NEAR).utcoffset():
+        return True
+    return value.replace(fold=1 - value.fold).utcoffset() == offset
 
 
 @functools.cache
@@ -97,9 +109,14 @@ def _bool(name: str, value: Any) -> bool:
 
 
 def _ids(name: str, value: Any, *, empty_ok: bool) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+    if type(value) is list or type(value) is tuple:
+        items = tuple(value)
+    elif isinstance(value, set | frozenset):
+        items = tuple(sorted(value))
+    elif isinstance(value, list | tuple):
+        items = tuple(value)
+    else:
         raise InputTypeError(name, "a list of ids", value)
-    items = tuple(sorted(value)) if isinstance(value, set | frozenset) else tuple(value)
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise InputError(name, "a list of non-blank ids", value)

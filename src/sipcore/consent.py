@@ -52,7 +52,8 @@ class Consent:
 
 
 def consents_in_force(ctx: Context) -> list[Consent]:
-    return [c for c in ctx.case.consents if c.in_force(ctx.at, ctx.day)]
+    at, day = ctx.at, ctx.day
+    return [c for c in ctx.case.consents if c.given_at <= at and day <= c.valid_until]
 
 
 def units_outside_consent(ctx: Context, units: tuple[str, ...]) -> tuple[str, ...]:

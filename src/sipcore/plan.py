@@ -9,6 +9,7 @@ as a copy of the notes of the one before.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NoReturn
 
 import attrs
 
@@ -86,14 +87,16 @@ class PlanVersion:
         return self._edited(self.notes, follow_up)
 
     def _edited(self, notes: tuple[Note, ...], follow_up: FollowUp | None) -> PlanVersion:
-        self._check_draft()
+        if self.approved_at is not None:
+            self._locked()
         return PlanVersion(
             self.number, self.started_at, notes, follow_up, None, self.first_documented_at
         )
 
     def documented(self, at: dt.datetime) -> PlanVersion:
         """This draft, documented and signed at ``at`` (the first time is kept)."""
-        self._check_draft()
+        if self.approved_at is not None:
+            self._locked()
         return PlanVersion(
             self.number, self.started_at, self.notes, self.follow_up, at,
             self.first_documented_at or at,
@@ -101,15 +104,15 @@ class PlanVersion:
 
     def approve(self, at: dt.datetime, by: str, with_person: bool) -> PlanVersion:
         """This draft, approved: from now on it never changes."""
-        self._check_draft()
+        if self.approved_at is not None:
+            self._locked()
         return PlanVersion(
             self.number, self.started_at, self.notes, self.follow_up, self.documented_at,
             self.first_documented_at, at, by, with_person,
         )
 
-    def _check_draft(self) -> None:
-        if self.approved:
-            raise ValueError(f"plan version {self.number} is approved and cannot change")
+    def _locked(self) -> NoReturn:
+        raise ValueError(f"plan version {self.number} is approved and cannot change")
 
     def next_version(self, at: dt.datetime) -> PlanVersion:
         """Version N+1: copies of this version's notes, without its follow-up or marks."""

@@ -196,6 +196,8 @@ def _reaches(
 
 # --- the private wiring to `transitions` -------------------------------------------------------
 
+_NAMES: Mapping[Phase, str] = {p: p.name for p in Phase}  # how the machine names each phase
+
 
 @attrs.frozen(weakref_slot=False)
 class _Wiring:
@@ -254,6 +256,11 @@ def machine_class() -> Any:
     class PhaseMachine(Machine):
         state_cls = PhaseState
         transition_cls = Move
+
+        def get_state(self, state: Any) -> Any:
+            # Found by the Phase itself: transitions' own reads the Enum member's name each time.
+            found = self.states.get(_NAMES.get(state, state))
+            return found if found is not None else super().get_state(state)
 
     return PhaseMachine
 
