@@ -32,6 +32,7 @@ from helpers import (
 )
 from sipcore import states
 from sipcore.case import SipCase
+from sipcore.commands import RecordConsent
 from sipcore.consent import Consent, Person, consent_required
 from sipcore.errors import InputError, Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.rules import Context, registry
@@ -105,7 +106,8 @@ class TestConsentRequired:
 
     def test_consent_given_after_at_is_not_in_force(self) -> None:
         given = at(2026, 3, 2, 10)
-        consent = Consent(given, "person", "written", ("vc",), dt.date(2030, 1, 1))
+        consent = Consent(given, RecordConsent(given_by="person", form="written", parties=("vc",),
+                                               valid_until=dt.date(2030, 1, 1)))
         assert not consent.in_force(given - dt.timedelta(minutes=1), dt.date(2026, 3, 2))
         assert consent.in_force(given, dt.date(2026, 3, 2))
         # The rule reads the same: a consent recorded at 10:00 is not in force at 09:59.

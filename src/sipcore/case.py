@@ -39,7 +39,7 @@ from sipcore.errors import (
 )
 from sipcore.events import Declaration, Event, OpeningEvent
 from sipcore.obligations import Obligation, Term, obligations, terms
-from sipcore.plan import FollowUp, Note, NoteView, PlanVersion
+from sipcore.plan import Note, NoteView, PlanVersion
 from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting, Units
 from sipcore.profiles import Level, Profile
 from sipcore.rules import Check, Context, Rule, registry
@@ -576,24 +576,17 @@ def _replace_draft(case: SipCase, version: PlanVersion) -> None:
     case.versions = (*case.versions[:-1], version)
 
 
-def _add_note(case: SipCase, note: Note) -> None:
-    _replace_draft(case, case.versions[-1].with_note(note))
-
-
 def _on_closing(case: SipCase, at: dt.datetime, a: Any) -> None:
     """Closing changes nothing but the phase: when and why are read from the closing event."""
 
 
 def _on_consent(case: SipCase, at: dt.datetime, a: Any) -> None:
-    consent = Consent(
-        at, a.given_by, a.form, a.parties, a.valid_until, a.guardians or (), a.journal_ref,
-        a.information,
-    )
+    consent = Consent(at, a)
     case.consents = (*case.consents, consent)
 
 
 def _on_coordinator(case: SipCase, at: dt.datetime, a: Any) -> None:
-    case.coordinator = Coordinator(a.person, a.unit, at)
+    case.coordinator = Coordinator(at, a)
 
 
 def _on_preferences(case: SipCase, at: dt.datetime, a: Any) -> None:
@@ -603,12 +596,12 @@ def _on_preferences(case: SipCase, at: dt.datetime, a: Any) -> None:
 
 
 def _on_invite(case: SipCase, at: dt.datetime, a: Any) -> None:
-    invitation = Invitation(at, a.meeting_at, a.place, a.form, a.invitees)
+    invitation = Invitation(at, a)
     case.invitations = (*case.invitations, invitation)
 
 
 def _on_answer(case: SipCase, at: dt.datetime, a: Any) -> None:
-    answer = Answer(a.unit, at, a.attending, a.attendee, a.substitute)
+    answer = Answer(at, a)
     case.invitations = (*case.invitations[:-1], case.invitations[-1].answered(answer))
 
 
@@ -618,29 +611,18 @@ def _on_revoke(case: SipCase, at: dt.datetime, a: Any) -> None:
 
 def _on_meeting(case: SipCase, at: dt.datetime, a: Any) -> None:
     kva = KVA_DISCHARGE_MEETING if case.discharge_notice_at else KVA_MEETING
-    meeting = Meeting("meeting", at, a.participants, kva, a.person_present, a.child_view)
+    meeting = Meeting(at, a, kva)
     case.meetings = (*case.meetings, meeting)
     case.versions = (*case.versions, PlanVersion(case.plan_version + 1, at))
 
 
-def _on_need(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _add_note(case, Note("need", a.text, at))
-
-
-def _on_goal(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _add_note(case, Note("goal", a.text, at, horizon=a.horizon))
-
-
-def _on_intervention(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _add_note(case, Note("intervention", a.text, at, unit=a.unit, responsible=a.responsible))
-
-
 def _on_note(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _add_note(case, Note("note", a.text, at, heading=a.heading))
+    """add_need, add_goal, add_intervention, add_note: the note as added, to the draft."""
+    _replace_draft(case, case.versions[-1].with_note(Note(at, a)))
 
 
 def _on_follow_up_date(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _replace_draft(case, case.versions[-1].with_follow_up(FollowUp(a.date, a.place)))
+    _replace_draft(case, case.versions[-1].with_follow_up(a))
 
 
 def _on_document(case: SipCase, at: dt.datetime, a: Any) -> None:
@@ -652,7 +634,7 @@ def _on_approve(case: SipCase, at: dt.datetime, a: Any) -> None:
 
 
 def _on_start_follow_up(case: SipCase, at: dt.datetime, a: Any) -> None:
-    meeting = Meeting("follow_up", at, a.participants, KVA_FOLLOW_UP)
+    meeting = Meeting(at, a, KVA_FOLLOW_UP)
     case.meetings = (*case.meetings, meeting)
     case.versions = (*case.versions, case.versions[-1].next_version(at))
 
@@ -681,9 +663,9 @@ _EVOLVE = {
     "answer_invitation": _on_answer,
     "revoke_invitation": _on_revoke,
     "hold_meeting": _on_meeting,
-    "add_need": _on_need,
-    "add_goal": _on_goal,
-    "add_intervention": _on_intervention,
+    "add_need": _on_note,
+    "add_goal": _on_note,
+    "add_intervention": _on_note,
     "add_note": _on_note,
     "set_follow_up": _on_follow_up_date,
     "document_plan": _on_document,

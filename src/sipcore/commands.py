@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Container, Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from sipcore.errors import InputError, InputTypeError
 
-__all__ = ["COMMAND_ARGS", "ArgKind", "Command", "build", "load"]
+__all__ = ["COMMAND_ARGS", "ArgKind", "Command", "Given", "build", "load"]
 
 Scalar = str | int | float | bool
 PrefValue = Scalar | tuple[Scalar, ...]  # e.g. languages = ["arabiska", "svenska"]
@@ -258,6 +258,42 @@ class Command:
     @classmethod
     def cross_check(cls, values: Mapping[str, Any]) -> None:
         """Checks that look at more than one argument (none, unless a command has some)."""
+
+
+T = TypeVar("T")
+_REQUIRED: Any = object()
+
+
+class Given(Generic[T]):
+    """An attribute of a record that the command's arguments hold: ``record.args.<name>``.
+
+    A record of the case (a consent, a note, a meeting, …) keeps the checked arguments of the
+    command that made it, and only what they do not say (when; what the case decided), instead
+    of a copy of each argument. ``default`` answers for arguments that some of a record's
+    commands do not have (a need has no horizon)."""
+
+    def __init__(self, default: Any = _REQUIRED) -> None:
+        self.default = default
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, record: None, owner: type) -> Given[T]: ...
+
+    @overload
+    def __get__(self, record: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, record: object, owner: type | None = None) -> T | Given[T]:
+        if record is None:
+            return self
+        args = record.args  # type: ignore[attr-defined]
+        if self.default is _REQUIRED:
+            value: T = getattr(args, self.name)
+            return value
+        found: T = getattr(args, self.name, self.default)
+        return found
 
 
 INITIATORS = ("person", "relative", "guardian", "staff")

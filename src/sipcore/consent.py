@@ -11,6 +11,7 @@ import datetime as dt
 
 import attrs
 
+from sipcore.commands import Given, RecordConsent
 from sipcore.legal import Cite
 from sipcore.rules import Context, declare, rule
 
@@ -35,16 +36,21 @@ class Person:
 
 @attrs.frozen(weakref_slot=False)
 class Consent:
-    """One recorded consent."""
+    """One recorded consent: when it was given, and the arguments it was recorded with."""
 
     given_at: dt.datetime
-    given_by: str
-    form: str
-    parties: tuple[str, ...]
-    valid_until: dt.date
-    guardians: tuple[str, ...] = ()
-    journal_ref: str | None = None
-    information: tuple[str, ...] = ()
+    args: RecordConsent
+
+    given_by = Given[str]()
+    form = Given[str]()
+    parties = Given[tuple[str, ...]]()
+    valid_until = Given[dt.date]()
+    journal_ref = Given[str | None]()
+    information = Given[tuple[str, ...]]()
+
+    @property
+    def guardians(self) -> tuple[str, ...]:
+        return self.args.guardians or ()
 
     def in_force(self, at: dt.datetime, day: dt.date) -> bool:
         """Given at or before ``at`` and valid on ``day`` (``at``'s local date)."""

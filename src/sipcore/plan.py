@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import attrs
 
+from sipcore.commands import AddGoal, AddIntervention, AddNeed, AddNote, Given, SetFollowUp
 from sipcore.legal import Cite
 from sipcore.rules import Context, declare, rule
 
@@ -23,15 +24,21 @@ NOTE_KINDS = ("need", "goal", "intervention", "note")
 
 @attrs.frozen(weakref_slot=False)
 class Note:
-    """One entry of a plan version: a need, a goal, an intervention or a free note."""
+    """One entry of a plan version: a need, a goal, an intervention or a free note, as added."""
 
-    kind: str
-    text: str
     added_at: dt.datetime
-    horizon: str | None = None  # goals: "short" or "long"
-    unit: str | None = None  # interventions: the responsible unit
-    responsible: str | None = None  # interventions: the responsible person
-    heading: str | None = None  # notes
+    args: AddNeed | AddGoal | AddIntervention | AddNote
+
+    text = Given[str]()
+    horizon = Given[str | None](default=None)  # goals: "short" or "long"
+    unit = Given[str | None](default=None)  # interventions: the responsible unit
+    responsible = Given[str | None](default=None)  # interventions: the responsible person
+    heading = Given[str | None](default=None)  # notes
+
+    @property
+    def kind(self) -> str:
+        """``need``, ``goal``, ``intervention`` or ``note``."""
+        return self.args.command[4:]  # add_need → need
 
 
 @attrs.frozen(weakref_slot=False)
@@ -51,10 +58,7 @@ class NoteView:
     heading: str | None = None
 
 
-@attrs.frozen(weakref_slot=False)
-class FollowUp:
-    date: dt.date
-    place: str | None = None
+FollowUp = SetFollowUp  # a version's follow-up: its date and place, as set_follow_up set them
 
 
 @attrs.frozen(weakref_slot=False)

@@ -8,6 +8,14 @@ from collections.abc import Iterator, Mapping
 
 import attrs
 
+from sipcore.commands import (
+    AnswerInvitation,
+    AppointCoordinator,
+    Given,
+    HoldMeeting,
+    SendInvitation,
+    StartFollowUp,
+)
 from sipcore.legal import Cite
 from sipcore.rules import Context, declare, rule
 
@@ -52,35 +60,42 @@ class Units(Mapping[str, str]):
 
 @attrs.frozen(weakref_slot=False)
 class Coordinator:
-    """Samordningsansvarig: a person and the unit that holds overall responsibility."""
+    """Samordningsansvarig: a person and the unit that holds overall responsibility, as
+    appointed."""
 
-    person: str
-    unit: str
     appointed_at: dt.datetime
+    args: AppointCoordinator
+
+    person = Given[str]()
+    unit = Given[str]()
 
 
 @attrs.frozen(weakref_slot=False)
 class Answer:
     """An invited unit's answer: attending, or not and then who stands in."""
 
-    unit: str
     at: dt.datetime
-    attending: bool
-    attendee: str | None = None
-    substitute: str | None = None
+    args: AnswerInvitation
+
+    unit = Given[str]()
+    attending = Given[bool]()
+    attendee = Given[str | None]()
+    substitute = Given[str | None]()
 
 
 @attrs.frozen(weakref_slot=False)
 class Invitation:
-    """A written call to the SIP meeting, with each invitee's latest answer."""
+    """A written call to the SIP meeting, as sent, with every answer to it."""
 
     sent_at: dt.datetime
-    meeting_at: dt.datetime
-    place: str
-    form: str
-    invitees: tuple[str, ...]
+    args: SendInvitation
     answers: tuple[Answer, ...] = ()  # every answer, in the order given
     revoked_at: dt.datetime | None = None
+
+    meeting_at = Given[dt.datetime]()
+    place = Given[str]()
+    form = Given[str]()
+    invitees = Given[tuple[str, ...]]()
 
     @property
     def latest_answers(self) -> dict[str, Answer]:
@@ -99,29 +114,29 @@ class Invitation:
 
     def answered(self, answer: Answer) -> Invitation:
         """This invitation with ``answer`` added."""
-        return Invitation(
-            self.sent_at, self.meeting_at, self.place, self.form, self.invitees,
-            (*self.answers, answer), self.revoked_at,
-        )
+        return Invitation(self.sent_at, self.args, (*self.answers, answer), self.revoked_at)
 
     def revoked(self, at: dt.datetime) -> Invitation:
         """This invitation, revoked at ``at``."""
-        return Invitation(
-            self.sent_at, self.meeting_at, self.place, self.form, self.invitees, self.answers,
-            at,
-        )
+        return Invitation(self.sent_at, self.args, self.answers, at)
 
 
 @attrs.frozen(weakref_slot=False)
 class Meeting:
-    """A SIP meeting (``kind`` "meeting") or follow-up meeting ("follow_up")."""
+    """A SIP meeting (``kind`` "meeting") or follow-up meeting ("follow_up"), as held, with
+    its KVÅ code."""
 
-    kind: str
     at: dt.datetime
-    participants: tuple[str, ...]
+    args: HoldMeeting | StartFollowUp
     kva: str
-    person_present: bool = True
-    child_view: str | None = None
+
+    participants = Given[tuple[str, ...]]()
+    person_present = Given[bool](default=True)
+    child_view = Given[str | None](default=None)
+
+    @property
+    def kind(self) -> str:
+        return "follow_up" if self.args.command == "start_follow_up" else "meeting"
 
 
 declare(
