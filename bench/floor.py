@@ -55,10 +55,10 @@ class Refused(Exception):
 # --- input -------------------------------------------------------------------------------------
 
 
-def _at(at: Any) -> dt.datetime:
+def _at(at: Any, name: str = "at") -> dt.datetime:
     """``at`` as an instant that compares correctly: a fixed offset as given, others in UTC."""
     if type(at) is not dt.datetime or at.utcoffset() is None:
-        raise Refused("at")
+        raise Refused(name)
     return at if type(at.tzinfo) is dt.timezone else at.astimezone(dt.UTC)
 
 
@@ -92,22 +92,27 @@ def _date(name: str, value: Any) -> dt.date:
     return value
 
 
-def _units(c: dict[str, Any], name: str, value: Any, empty_ok: bool = False) -> tuple[str, ...]:
-    if type(value) not in (list, tuple):
+def _ids(name: str, value: Any, empty_ok: bool = False) -> tuple[str, ...]:
+    """A list of non-blank ids without repeats (a set is taken in sorted order)."""
+    if type(value) in (list, tuple):
+        ids = tuple(value)
+    elif type(value) in (set, frozenset):
+        ids = tuple(sorted(value))
+    else:
         raise Refused(name)
-    ids = tuple(value)
-    for unit in ids:
-        if type(unit) is not str or not unit.strip() or unit not in c["units"]:
+    for item in ids:
+        if type(item) is not str or not item.strip():
             raise Refused(name)
     if len(set(ids)) != len(ids) or not (ids or empty_ok):
         raise Refused(name)
     return ids
 
 
-def _unit(c: dict[str, Any], name: str, value: Any) -> str:
-    if _text(name, value) not in c["units"]:
-        raise Refused(name)
-    return value
+def _declared(c: dict[str, Any], name: str, units: tuple[str, ...] | str) -> None:
+    """Every unit named is declared (checked once every argument has its kind)."""
+    for unit in (units,) if type(units) is str else units:
+        if unit not in c["units"]:
+            raise Refused(name)
 
 
 # --- every command -----------------------------------------------------------------------------
@@ -169,8 +174,6 @@ def _consent(c: dict[str, Any], at: dt.datetime, day: dt.date, units: tuple[str,
 def open_case(*, at: Any, birth_date: Any, guardians: Any, units: Any, initiated_by: Any,
               unit: Any, discharge_notice_at: Any = None) -> dict[str, Any]:
     at = _at(at)
-    if discharge_notice_at is not None:
-        discharge_notice_at = _at(discharge_notice_at)
     if type(birth_date) is not dt.date or type(guardians) not in (list, tuple):
         raise Refused("person")
     if not isinstance(units, dict) or not units:
@@ -184,11 +187,14 @@ def open_case(*, at: Any, birth_date: Any, guardians: Any, units: Any, initiated
         "phase": "opened", "units": dict(units), "birth_date": birth_date,
         "guardians": tuple(guardians), "latest": at, "events": [], "consents": [],
         "coordinator": None, "invitees": (), "answers": [], "participants": (), "versions": [],
-        "opened_by": unit, "discharge": discharge_notice_at,
+        "opened_by": unit, "discharge": None,
     }
     _choice("initiated_by", initiated_by, ("person", "relative", "guardian", "staff"))
-    _unit(c, "unit", unit)
-    _end(c, "open_case", at, (initiated_by, unit))
+    _text("unit", unit)
+    if discharge_notice_at is not None:
+        c["discharge"] = _at(discharge_notice_at, "discharge_notice_at")
+    _declared(c, "unit", unit)
+    _end(c, "open_case", at, (initiated_by, unit, c["discharge"]))
     return c
 
 
@@ -198,17 +204,18 @@ def record_consent(c: dict[str, Any], *, at: Any, given_by: Any, form: Any, part
     at = _at(at)
     _choice("given_by", given_by, ("person", "guardians", "representative"))
     _choice("form", form, ("oral", "written"))
-    parties = _units(c, "parties", parties)
-    if valid_until is not None:
-        _date("valid_until", valid_until)
+    parties = _ids("parties", parties)
+    if guardians is not None:
+        guardians = _ids("guardians", guardians, empty_ok=True)
     if journal_ref is not None:
         _opt_text("journal_ref", journal_ref)
-    if information:
-        _units(c, "information", information, empty_ok=True)
-    if guardians is not None:
-        if given_by != "guardians" or type(guardians) not in (list, tuple):
-            raise Refused("guardians")
-        guardians = tuple(guardians)
+    if information != ():
+        _ids("information", information, empty_ok=True)
+    if valid_until is not None:
+        _date("valid_until", valid_until)
+    _declared(c, "parties", parties)
+    if guardians is not None and given_by != "guardians":
+        raise Refused("guardians")
     _begin(c, "record_consent", at)
     day = _day(at)
     failed = []
@@ -232,7 +239,8 @@ def record_consent(c: dict[str, Any], *, at: Any, given_by: Any, form: Any, part
 def appoint_coordinator(c: dict[str, Any], *, at: Any, person: Any, unit: Any) -> None:
     at = _at(at)
     _text("person", person)
-    _unit(c, "unit", unit)
+    _text("unit", unit)
+    _declared(c, "unit", unit)
     _begin(c, "appoint_coordinator", at)
     if c["units"][unit] not in ("region", "municipality"):
         raise Refused("coordinator.principal")
@@ -243,10 +251,11 @@ def appoint_coordinator(c: dict[str, Any], *, at: Any, person: Any, unit: Any) -
 def send_invitation(c: dict[str, Any], *, at: Any, meeting_at: Any, place: Any, form: Any,
                     invitees: Any) -> None:
     at = _at(at)
-    meeting_at = _at(meeting_at)
+    meeting_at = _at(meeting_at, "meeting_at")
     _text("place", place)
     _choice("form", form, ("in_person", "video", "phone"))
-    invitees = _units(c, "invitees", invitees)
+    invitees = _ids("invitees", invitees)
+    _declared(c, "invitees", invitees)
     _begin(c, "send_invitation", at)
     failed: list[str] = []
     _consent(c, at, _day(at), invitees, failed)
@@ -260,12 +269,13 @@ def send_invitation(c: dict[str, Any], *, at: Any, meeting_at: Any, place: Any, 
 def answer_invitation(c: dict[str, Any], *, at: Any, unit: Any, attending: Any,
                       attendee: Any = None, substitute: Any = None) -> None:
     at = _at(at)
-    _unit(c, "unit", unit)
+    _text("unit", unit)
     _bool("attending", attending)
     if attendee is not None:
         _opt_text("attendee", attendee)
     if substitute is not None:
         _opt_text("substitute", substitute)
+    _declared(c, "unit", unit)
     _begin(c, "answer_invitation", at)
     if unit not in c["invitees"]:
         raise Refused("invitation.not_invited")
@@ -278,11 +288,12 @@ def answer_invitation(c: dict[str, Any], *, at: Any, unit: Any, attending: Any,
 def hold_meeting(c: dict[str, Any], *, at: Any, participants: Any, person_present: Any = True,
                  child_view: Any = None) -> None:
     at = _at(at)
-    participants = _units(c, "participants", participants)
+    participants = _ids("participants", participants)
     if person_present is not True:
         _bool("person_present", person_present)
     if child_view is not None:
         _opt_text("child_view", child_view)
+    _declared(c, "participants", participants)
     _begin(c, "hold_meeting", at)
     day = _day(at)
     failed: list[str] = []
@@ -315,10 +326,12 @@ def add_need(c: dict[str, Any], *, at: Any, text: Any) -> None:
 def add_intervention(c: dict[str, Any], *, at: Any, text: Any, unit: Any,
                      responsible: Any = None) -> None:
     at = _at(at)
+    _text("text", text)
+    _text("unit", unit)
     if responsible is not None:
         _opt_text("responsible", responsible)
-    note = ("intervention", _text("text", text), _unit(c, "unit", unit), responsible)
-    _edit(c, "add_intervention", at, note)
+    _declared(c, "unit", unit)
+    _edit(c, "add_intervention", at, ("intervention", text, unit, responsible))
 
 
 def set_follow_up(c: dict[str, Any], *, at: Any, date: Any, place: Any = None) -> None:
@@ -366,7 +379,8 @@ def approve_plan(c: dict[str, Any], *, at: Any, by: Any, with_person: Any = True
 
 def start_follow_up(c: dict[str, Any], *, at: Any, participants: Any = ()) -> None:
     at = _at(at)
-    participants = _units(c, "participants", participants, empty_ok=True)
+    participants = _ids("participants", participants, empty_ok=True)
+    _declared(c, "participants", participants)
     _begin(c, "start_follow_up", at)
     failed: list[str] = []
     _consent(c, at, _day(at), participants, failed)

@@ -21,10 +21,13 @@ from helpers import STOCKHOLM, at
 from sipcore import Person, SipCase, load_profile
 from sipcore.errors import InputError, Refusal
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-import floor
-import lifecycle
+BENCH = str(Path(__file__).resolve().parents[1] / "bench")
+sys.path.insert(0, BENCH)
+try:
+    import floor
+    import lifecycle
+finally:  # bench/calendar.py would shadow the standard library's calendar for later imports
+    sys.path.remove(BENCH)
 
 NATIONAL = load_profile("national")
 
@@ -215,13 +218,6 @@ def opened_at(when: dt.datetime) -> list[Step]:
     return [("open_case", {**upto("record_consent")[0][1], "at": when})]
 
 
-def floor_bug(reason: str) -> pytest.MarkDecorator:
-    """A known disagreement of the floor with the engine (strict: fixing the floor makes the
-    row pass, and then this mark must go)."""
-    return pytest.mark.xfail(reason=f"bench/floor.py: {reason}", strict=True,
-                             raises=AssertionError)
-
-
 def row(name: str, prefix: list[Step], step: Step, expected: Result,
         *marks: pytest.MarkDecorator) -> Any:
     return pytest.param(prefix, step, expected, id=name, marks=marks)
@@ -279,8 +275,7 @@ DEVIATIONS = [
     row("open_discharge_notice_naive", [],
         ("open_case", {**upto("record_consent")[0][1],
                        "discharge_notice_at": dt.datetime(2026, 3, 1, 12)}),
-        bad("discharge_notice_at"),
-        floor_bug("a naive discharge_notice_at is refused as 'at' (_at names no argument)")),
+        bad("discharge_notice_at")),
     # record_consent
     row("consent_ok", upto("record_consent"), ("record_consent", BY_PERSON), ACCEPTED),
     row("consent_form_email", upto("record_consent"),
@@ -341,15 +336,11 @@ DEVIATIONS = [
         ("record_consent", {**BY_PERSON, "form": "oral", "valid_until": None}),
         refused("consent.time_limited", "consent.oral_documented", "consent.guardians")),
     row("consent_information_kinds", upto("record_consent"),
-        ("record_consent", {**BY_PERSON, "information": ["journal", "skolgång"]}), ACCEPTED,
-        floor_bug("information (kinds of information, docs/scenarios.md) must be declared "
-                  "units: refused as 'information'")),
+        ("record_consent", {**BY_PERSON, "information": ["journal", "skolgång"]}), ACCEPTED),
     row("consent_guardians_repeated", upto("record_consent", **child()),
-        ("record_consent", {**BY_GUARDIANS, "guardians": ["g1", "g2", "g2"]}), bad("guardians"),
-        floor_bug("guardian ids are not checked for repeats: accepted")),
+        ("record_consent", {**BY_GUARDIANS, "guardians": ["g1", "g2", "g2"]}), bad("guardians")),
     row("consent_guardians_blank_id", upto("record_consent", **child()),
-        ("record_consent", {**BY_GUARDIANS, "guardians": ["g1", "g2", " "]}), bad("guardians"),
-        floor_bug("guardian ids are not checked for blanks: refused as consent.guardians")),
+        ("record_consent", {**BY_GUARDIANS, "guardians": ["g1", "g2", " "]}), bad("guardians")),
     # appoint_coordinator
     row("coordinator_principal_other", upto("appoint_coordinator", units=EXTRA_UNITS),
         ("appoint_coordinator", {"person": "Eva Lund", "unit": "fk"}),
@@ -372,8 +363,7 @@ DEVIATIONS = [
         ("send_invitation", {**INVITATION, "invitees": []}), bad("invitees")),
     row("invite_meeting_at_naive", upto("send_invitation"),
         ("send_invitation", {**INVITATION, "meeting_at": dt.datetime(2026, 3, 9, 9)}),
-        bad("meeting_at"),
-        floor_bug("a naive meeting_at is refused as 'at' (_at names no argument)")),
+        bad("meeting_at")),
     row("invite_form_unknown", upto("send_invitation"),
         ("send_invitation", {**INVITATION, "form": "letter"}), bad("form")),
     row("invite_blank_place", upto("send_invitation"),
