@@ -425,13 +425,17 @@ class SipCase:
                                                        args))
         if command == "withdraw_consent":
             args = WithdrawConsent(notify=self._units_to_notify())
+        if command in _ACTING_BY_ARGUMENT:  # the unit that appoints, or answers, acts
+            acting: str = args.unit  # type: ignore[attr-defined]
+        else:
+            acting = self._responsible_unit()
         event = Event(
             len(self._events) + 1,
             at,
             args,
             row.dest or phase,
             self._events[0].decided_under,  # every event names the profile it was decided under
-            self._acting_unit(command, args),
+            acting,
             self._kva(command),
         )
         if row.dest is not None and row.dest is not phase:
@@ -482,10 +486,8 @@ class SipCase:
         own = self.coordinator.unit if self.coordinator else None
         return tuple(u for u in involved if u != own)
 
-    def _acting_unit(self, command: str, args: Any) -> str:
-        if command in _ACTING_BY_ARGUMENT:
-            unit: str = args.unit
-            return unit
+    def _responsible_unit(self) -> str:
+        """The unit acting for the case: the coordinator's, or the one that opened it."""
         coordinator = self.coordinator
         return coordinator.unit if coordinator else self.opened_by
 

@@ -64,8 +64,10 @@ def consents_in_force(ctx: Context) -> list[Consent]:
 
 def units_outside_consent(ctx: Context, units: tuple[str, ...]) -> tuple[str, ...]:
     """The units of ``units`` that no consent in force names as a party."""
-    covered = {p for c in consents_in_force(ctx) for p in c.parties}
-    return tuple(u for u in units if u not in covered)
+    covered: set[str] = set()
+    for consent in consents_in_force(ctx):
+        covered.update(consent.parties)
+    return tuple([u for u in units if u not in covered])
 
 
 _SRC000_STEP2 = Cite("src_000", "steg 2", "Den enskilde måste samtycka till möte och "
@@ -94,8 +96,12 @@ def consent_required(ctx: Context) -> str | None:
 
 
 def _units_in_scope(ctx: Context) -> tuple[str, ...]:
-    args = ctx.args
-    return tuple(getattr(args, "invitees", ()) or getattr(args, "participants", ()) or ())
+    """The units a command invites (send_invitation) or that take part (the meetings)."""
+    units: tuple[str, ...] = getattr(ctx.args, _SCOPE.get(ctx.command, "participants"))
+    return units
+
+
+_SCOPE = {"send_invitation": "invitees"}  # the argument naming the units; else participants
 
 
 @rule(

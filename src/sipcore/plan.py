@@ -20,6 +20,7 @@ from sipcore.rules import Context, declare, rule
 __all__ = ["FollowUp", "Note", "NoteView", "PlanVersion"]
 
 NOTE_KINDS = ("need", "goal", "intervention", "note")
+_KINDS = {f"add_{kind}": kind for kind in NOTE_KINDS}  # the command that adds each kind
 
 
 @attrs.frozen(weakref_slot=False)
@@ -38,7 +39,7 @@ class Note:
     @property
     def kind(self) -> str:
         """``need``, ``goal``, ``intervention`` or ``note``."""
-        return self.args.command[4:]  # add_need → need
+        return _KINDS[self.args.command]
 
 
 @attrs.frozen(weakref_slot=False)
@@ -176,11 +177,8 @@ def plan_documented(ctx: Context) -> str | None:
 )
 def plan_contents(ctx: Context) -> str | None:
     draft = _draft(ctx)
-    missing = []
-    if not draft.of_kind("need"):
-        missing.append("need")
-    if not draft.of_kind("intervention"):
-        missing.append("intervention")
+    kinds = {note.kind for note in draft.notes}
+    missing = [kind for kind in ("need", "intervention") if kind not in kinds]
     if ctx.case.coordinator is None:
         missing.append("coordinator")
     follow_up = draft.follow_up
