@@ -78,6 +78,7 @@ class SipCase:
     profile: Profile
     phase: Phase
     _events: list[Event] = attrs.field(alias="_events")
+    _moves: Mapping[tuple[Phase, str], _Move] = attrs.field(alias="_moves", repr=False)
     consents: tuple[Consent, ...] = ()
     coordinator: Coordinator | None = None
     preferences: tuple[tuple[str, PrefValue], ...] = ()
@@ -109,7 +110,7 @@ class SipCase:
             1, at, command, states.OPENED, profile.stamp,
             unit=command.unit, declaration=declaration,
         )
-        return cls(profile, states.OPENED, [event])
+        return cls(profile, states.OPENED, [event], _moves_for(profile))
 
     @classmethod
     def replay(cls, events: Iterable[Event], profile: Profile | None = None) -> SipCase:
@@ -132,7 +133,7 @@ class SipCase:
                 f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
                 f"not {profile.key} ({profile.content_hash[:12]})"
             )
-        case = cls(profile, states.OPENED, [first])
+        case = cls(profile, states.OPENED, [first], _moves_for(profile))
         for i, event in enumerate(items[1:], start=1):
             if event.seq != i + 1:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
@@ -298,7 +299,9 @@ class SipCase:
     def snapshot(self) -> dict[str, Any]:
         """Every field of the case as plain values: two cases with equal snapshots are equal."""
         out = {
-            a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.name != "_terms"
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(type(self))
+            if a.name not in ("_terms", "_moves")  # derived: from the events, from the profile
         }
         out.update((name, getattr(self, name)) for name in _READ_FROM_EVENTS)
         out["profile"] = (self.profile.key, self.profile.content_hash)
@@ -409,16 +412,16 @@ class SipCase:
         latest = self._events[-1].at
         if at < latest:
             raise Refusal(command, (_time_order(at, latest),))
-        row = states.row(phase, command)
-        if row is None:
+        move = self._moves.get((phase, command))
+        if move is None:
             refused = states.refusal_in(phase, command)
             if refused is not None:
                 raise RuleViolation(command, (_RULES[refused].finding(str(phase)),))
             raise _not_allowed(command, phase)
         if command == "answer_invitation":
             self._check_invitee(args)
+        row, checks = move
         advice: tuple[Finding, ...] = ()
-        checks = _checks(self.profile, row)
         if checks:
             day = at.astimezone(_STOCKHOLM).date()  # local_date(at), at already checked
             advice = self._check_rules(checks, Context(self, self.profile, at, day, command,
@@ -513,25 +516,31 @@ class SipCase:
 _ACTING_BY_ARGUMENT = frozenset({"appoint_coordinator", "answer_invitation"})
 _KVA = {"start_follow_up": KVA_FOLLOW_UP}  # hold_meeting's code depends on the case
 
-# id of the profile → (the profile, row → the rules to check, each with its check and its level
-# under the profile); the profile is kept, so that the id it is found by stays its own.
-_CHECKS: dict[int, tuple[Profile, dict[int, tuple[tuple[Rule, Check, Level], ...]]]] = {}
+# A move of the table under a profile: the row, and the rules it checks that the profile
+# applies (not "off"), each with its check and its level under the profile.
+_Move = tuple[states.Transition, tuple[tuple[Rule, Check, Level], ...]]
+
+# id of the profile → (the profile, (phase, command) → its move); the profile is kept, so that
+# the id it is found by stays its own.
+_MOVES: dict[int, tuple[Profile, Mapping[tuple[Phase, str], _Move]]] = {}
 
 
-def _checks(profile: Profile, row: states.Transition) -> tuple[tuple[Rule, Check, Level], ...]:
-    """The rules of ``row`` that ``profile`` applies (not ``off``), worked out once."""
-    entry = _CHECKS.get(id(profile))
+def _moves_for(profile: Profile) -> Mapping[tuple[Phase, str], _Move]:
+    """Every (phase, command) the table allows, with its row and its rules under ``profile``,
+    worked out once per profile."""
+    entry = _MOVES.get(id(profile))
     if entry is None or entry[0] is not profile:
-        entry = _CHECKS[id(profile)] = (profile, {})
-    found = entry[1].get(id(row))
-    if found is None:
-        found = entry[1][id(row)] = tuple(
-            (_RULES[rule_id], check, level)
-            for rule_id in row.rules
-            if (check := _RULES[rule_id].check) is not None
-            and (level := profile.level(rule_id, _RULES[rule_id].level)) != "off"
-        )
-    return found
+        moves: dict[tuple[Phase, str], _Move] = {}
+        for row in states.TABLE:
+            checks = tuple(
+                (_RULES[rule_id], check, level)
+                for rule_id in row.rules
+                if (check := _RULES[rule_id].check) is not None
+                and (level := profile.level(rule_id, _RULES[rule_id].level)) != "off"
+            )
+            moves.update(((source, row.command), (row, checks)) for source in row.sources)
+        entry = _MOVES[id(profile)] = (profile, moves)
+    return entry[1]
 
 
 def _not_allowed(command: str, phase: Phase) -> Refusal:
