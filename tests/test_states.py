@@ -164,11 +164,12 @@ def test_the_machines_moves_are_the_table(profile_name: str) -> None:
 
 def test_the_machine_moves_the_case() -> None:
     case, _ = walk("answered")
-    states.fire(case.profile, case, "revoke_invitation")
+    states.fire(states.machine_event(case.profile, "revoke_invitation"), case)
     assert case.phase is CONSENTED
     with pytest.raises(TransitionNotAllowed) as info:
-        states.fire(case.profile, case, "hold_meeting")
+        states.fire(states.machine_event(case.profile, "hold_meeting"), case)
     assert info.value.phase == "consented"
+    assert info.value.command == "hold_meeting"
 
 
 def test_live_commands_fire_the_machines_event_and_replay_follows_its_moves(

@@ -420,7 +420,7 @@ class SipCase:
             raise _not_allowed(command, phase)
         if command == "answer_invitation":
             self._check_invitee(args)
-        row, checks = move
+        row, checks, machine_event = move
         advice: tuple[Finding, ...] = ()
         if checks:
             day = at.astimezone(_STOCKHOLM).date()  # local_date(at), at already checked
@@ -441,8 +441,8 @@ class SipCase:
             acting,
             self._kva(command),
         )
-        if row.dest is not None and row.dest is not phase:
-            states.fire(self.profile, self, command)
+        if machine_event is not None:
+            states.fire(machine_event, self)
         _EVOLVE[command](self, at, args)
         self._events.append(event)
         return Outcome((event,), advice)
@@ -516,9 +516,10 @@ class SipCase:
 _ACTING_BY_ARGUMENT = frozenset({"appoint_coordinator", "answer_invitation"})
 _KVA = {"start_follow_up": KVA_FOLLOW_UP}  # hold_meeting's code depends on the case
 
-# A move of the table under a profile: the row, and the rules it checks that the profile
-# applies (not "off"), each with its check and its level under the profile.
-_Move = tuple[states.Transition, tuple[tuple[Rule, Check, Level], ...]]
+# A move of the table under a profile: the row; the rules it checks that the profile applies
+# (not "off"), each with its check and its level under the profile; the event of the profile's
+# machine that it fires, if it changes the phase.
+_Move = tuple[states.Transition, tuple[tuple[Rule, Check, Level], ...], Any]
 
 # id of the profile → (the profile, (phase, command) → its move); the profile is kept, so that
 # the id it is found by stays its own.
@@ -532,13 +533,16 @@ def _moves_for(profile: Profile) -> Mapping[tuple[Phase, str], _Move]:
     if entry is None or entry[0] is not profile:
         moves: dict[tuple[Phase, str], _Move] = {}
         for row in states.TABLE:
+            if not row.sources:
+                continue  # open_case: how a case starts, not a move
             checks = tuple(
                 (_RULES[rule_id], check, level)
                 for rule_id in row.rules
                 if (check := _RULES[rule_id].check) is not None
                 and (level := profile.level(rule_id, _RULES[rule_id].level)) != "off"
             )
-            moves.update(((source, row.command), (row, checks)) for source in row.sources)
+            event = None if row.dest is None else states.machine_event(profile, row.command)
+            moves.update(((source, row.command), (row, checks, event)) for source in row.sources)
         entry = _MOVES[id(profile)] = (profile, moves)
     return entry[1]
 

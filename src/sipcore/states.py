@@ -225,7 +225,7 @@ def machine_class() -> Any:
     the next phase, which the plain classes do after some twenty calls that find nothing to
     do. A callback or condition added to a phase or transition is run as transitions runs it.
     """
-    from transitions import Machine, State, Transition
+    from transitions import Machine, MachineError, State, Transition
 
     class PhaseState(State):
         def __init__(self, name: Any, *args: Any, **kwargs: Any) -> None:
@@ -256,6 +256,7 @@ def machine_class() -> Any:
     class PhaseMachine(Machine):
         state_cls = PhaseState
         transition_cls = Move
+        error = MachineError  # what firing from a phase the event does not leave raises
 
         def get_state(self, state: Any) -> Any:
             # Found by the Phase itself: transitions' own reads the Enum member's name each time.
@@ -308,22 +309,20 @@ def moves_for(profile: Profile) -> Mapping[tuple[Phase, str], Phase]:
     return _wiring(profile).moves
 
 
-def fire(profile: Profile, case: Any, command: str) -> None:
-    """Move ``case`` (whose ``phase`` attribute holds a :class:`Phase`) along ``command`` by
-    firing the command's event on ``profile``'s shared machine; commands that keep the phase
-    do not touch the machine. A command the phase does not allow raises
-    :class:`TransitionNotAllowed`."""
-    wiring = _wiring(profile)
+def machine_event(profile: Profile, command: str) -> Any:
+    """The event ``command`` of ``profile``'s shared machine (commands that change the phase)."""
+    return _wiring(profile).events[command]
+
+
+def fire(event: Any, case: Any) -> None:
+    """Fire the shared machine's ``event`` (:func:`machine_event`) for ``case``, whose ``phase``
+    attribute holds a :class:`Phase`: the machine moves it to the event's next phase. A phase
+    the event does not leave from raises :class:`TransitionNotAllowed`."""
     phase = case.phase
-    dest = wiring.moves.get((phase, command))
-    if dest is None:
-        raise TransitionNotAllowed(command, str(phase), allowed_commands(phase))
-    if dest is phase:
-        return
     try:
-        wiring.events[command].trigger(case)
-    except wiring.machine_error:
-        raise TransitionNotAllowed(command, str(phase), allowed_commands(phase)) from None
+        event.trigger(case)
+    except event.machine.error:
+        raise TransitionNotAllowed(event.name, str(phase), allowed_commands(phase)) from None
 
 
 def advance(profile: Profile, case: Any, command: str) -> None:
