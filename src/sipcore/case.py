@@ -173,7 +173,8 @@ class SipCase:
 
     @property
     def opened_by(self) -> str:
-        return cast(OpenCase, self._opening.args).unit
+        unit: str = self._events[0].args.unit  # type: ignore[attr-defined]
+        return unit
 
     @property
     def initiated_by(self) -> str:
@@ -439,7 +440,7 @@ class SipCase:
             row.dest or phase,
             self._events[0].decided_under,  # every event names the profile it was decided under
             acting,
-            self._kva(command),
+            _KVA.get(command) if command != "hold_meeting" else self._meeting_kva(),
         )
         if machine_event is not None:
             states.fire(machine_event, self)
@@ -453,15 +454,17 @@ class SipCase:
     ) -> tuple[Finding, ...]:
         """Every rule of the command: raise one :class:`RuleViolation` naming each ``must``
         rule that fails, or return the advice of the ``should`` rules that fail."""
-        failed: list[Finding] = []
-        advice: list[Finding] = []
-        for rule, check, level in checks:
-            detail = check(ctx)
-            if detail is not None:
-                (failed if level == "must" else advice).append(rule.finding(detail, level))
+        found = [
+            (rule, detail, level)
+            for rule, check, level in checks
+            if (detail := check(ctx)) is not None
+        ]
+        if not found:
+            return ()
+        failed = tuple(rule.finding(d, level) for rule, d, level in found if level == "must")
         if failed:
-            raise RuleViolation(ctx.command, tuple(failed))
-        return tuple(advice)
+            raise RuleViolation(ctx.command, failed)
+        return tuple(rule.finding(d, level) for rule, d, level in found)
 
     def _check_invitee(self, args: Any) -> None:
         invitation = self.invitations[-1]
@@ -494,10 +497,8 @@ class SipCase:
         coordinator = self.coordinator
         return coordinator.unit if coordinator else self.opened_by
 
-    def _kva(self, command: str) -> str | None:
-        if command == "hold_meeting":
-            return KVA_DISCHARGE_MEETING if self.discharge_notice_at else KVA_MEETING
-        return _KVA.get(command)
+    def _meeting_kva(self) -> str:
+        return KVA_DISCHARGE_MEETING if self.discharge_notice_at else KVA_MEETING
 
     # --- evolving ----------------------------------------------------------------------------
 
@@ -514,7 +515,7 @@ class SipCase:
 
 
 _ACTING_BY_ARGUMENT = frozenset({"appoint_coordinator", "answer_invitation"})
-_KVA = {"start_follow_up": KVA_FOLLOW_UP}  # hold_meeting's code depends on the case
+_KVA = {"start_follow_up": KVA_FOLLOW_UP}  # and hold_meeting's, which depends on the case
 
 # A move of the table under a profile: the row; the rules it checks that the profile applies
 # (not "off"), each with its check and its level under the profile; the event of the profile's
