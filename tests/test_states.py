@@ -248,6 +248,7 @@ def test_the_machine_runs_conditions_and_callbacks_it_is_given() -> None:
     machine.get_state(Phase.CONSENTED).add_callback(
         "enter", lambda: entered.append(Phase.CONSENTED)
     )
+    machine.get_state(Phase.OPENED).add_callback("exit", lambda: entered.append(Phase.OPENED))
 
     class Model:
         phase = Phase.OPENED
@@ -257,4 +258,4 @@ def test_the_machine_runs_conditions_and_callbacks_it_is_given() -> None:
     assert model.phase is Phase.OPENED and not entered
     allowed.append(True)
     assert machine.events["go"].trigger(model) is True
-    assert model.phase is Phase.CONSENTED and entered == [Phase.CONSENTED]
+    assert model.phase is Phase.CONSENTED and entered == [Phase.OPENED, Phase.CONSENTED]

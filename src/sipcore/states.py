@@ -221,9 +221,10 @@ def machine_class() -> Any:
     callback passes (and their logging) when they have no callbacks to run.
 
     The table's guards are our rules, evaluated before the machine's event fires, and no phase
-    has enter or exit callbacks: firing is checking that the phase allows the event and setting
-    the next phase, which the plain classes do after some twenty calls that find nothing to
-    do. A callback or condition added to a phase or transition is run as transitions runs it.
+    has enter or exit callbacks: firing is the machine checking that the phase allows the event,
+    choosing its transition and setting the model's phase to the transition's destination,
+    which the plain classes do after some thirty calls that find nothing to do. A callback or
+    condition added to a phase or transition is run as transitions runs it.
     """
     from transitions import Machine, MachineError, State, Transition
 
@@ -252,6 +253,15 @@ def machine_class() -> Any:
                 return bool(super().execute(event_data))
             self._change_state(event_data)
             return True
+
+        def _change_state(self, event_data: Any) -> None:
+            machine = event_data.machine
+            source, dest = machine.get_state(self.source), machine.get_state(self.dest)
+            if source.on_exit or dest.on_enter or dest.final:
+                super()._change_state(event_data)
+                return
+            setattr(event_data.model, machine.model_attribute, dest.value)
+            event_data.state = dest
 
     class PhaseMachine(Machine):
         state_cls = PhaseState
