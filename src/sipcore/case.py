@@ -406,7 +406,10 @@ class SipCase:
     def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
         if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
             at = aware("at", at)  # (a time at a fixed offset needs nothing done)
-        args = build(command, raw, self.units) if raw else build(command, raw)
+        if raw:  # (the declared units, read from the opening event as self.units does)
+            args = build(command, raw, self._events[0].declaration.units)  # type: ignore[union-attr]
+        else:
+            args = build(command, raw)
         phase = self.phase
         if phase is CLOSED:
             raise RuleViolation(command, (_RULES["case.closed"].finding(),))
@@ -431,8 +434,10 @@ class SipCase:
             args = WithdrawConsent(notify=self._units_to_notify())
         if command in _ACTING_BY_ARGUMENT:  # the unit that appoints, or answers, acts
             acting: str = args.unit  # type: ignore[attr-defined]
+        elif self.coordinator is not None:  # else the coordinator's unit, or the opening unit
+            acting = self.coordinator.args.unit
         else:
-            acting = self._responsible_unit()
+            acting = self.opened_by
         event = Event(
             len(self._events) + 1,
             at,
@@ -491,11 +496,6 @@ class SipCase:
             involved.update(dict.fromkeys(meeting.participants))
         own = self.coordinator.unit if self.coordinator else None
         return tuple(u for u in involved if u != own)
-
-    def _responsible_unit(self) -> str:
-        """The unit acting for the case: the coordinator's, or the one that opened it."""
-        coordinator = self.coordinator
-        return coordinator.unit if coordinator else self.opened_by
 
     def _meeting_kva(self) -> str:
         return KVA_DISCHARGE_MEETING if self.discharge_notice_at else KVA_MEETING
