@@ -406,8 +406,8 @@ class SipCase:
     def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
         if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
             at = aware("at", at)  # (a time at a fixed offset needs nothing done)
-        if raw:  # (the declared units, read from the opening event as self.units does)
-            args = build(command, raw, self._events[0].declaration.units)  # type: ignore[union-attr]
+        if raw:  # the ids of the declared units, read from the opening event
+            args = build(command, raw, self._events[0].declaration.units.ids)  # type: ignore[union-attr]
         else:
             args = build(command, raw)
         phase = self.phase
