@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -312,3 +313,20 @@ def test_replay_keeps_regional_profile() -> None:
     again = SipCase.replay(events_from_json(events_to_json(case.events)), profile=case.profile)
     assert again.snapshot() == case.snapshot()
     assert again.profile.key == case.profile.key
+
+
+def test_events_stored_by_an_earlier_release_still_replay() -> None:
+    """Events as a vendor stored them (schema 1, written by the release before the case's
+    records kept their commands' arguments) load, replay to the same case, and are written
+    back exactly as they were."""
+    text = (Path(__file__).parent / "data" / "events_schema1_2026-11.json").read_text("utf-8")
+    case = SipCase.replay(events_from_json(text))
+    assert json.loads(events_to_json(case.events)) == json.loads(text)
+    assert case.phase is states.CLOSED and case.closure_reason == "consent_withdrawn"
+    assert case.notified == ("hemtjanst", "bup") and case.kva == ("AU124", "AW010")
+    assert case.voided_notes == 11 and [n.kind for n in case.notes(2)] == [
+        "need", "goal", "goal", "intervention", "note", "need"
+    ]
+    invitation = case.invitations[-1]
+    assert invitation.latest_answers["bup"].attending  # the later answer replaces
+    assert invitation.first_answered["bup"] == dt.datetime.fromisoformat("2026-03-04T09:00+01:00")

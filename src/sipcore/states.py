@@ -208,7 +208,6 @@ class _Wiring:
     machine: Any
     events: Mapping[str, Any]
     moves: Mapping[tuple[Phase, str], Phase]
-    machine_error: type[Exception]
 
 
 _MACHINES: dict[str, Any] = {}
@@ -300,15 +299,13 @@ def machine_for(profile: Profile) -> Any:
 def _wiring(profile: Profile) -> _Wiring:
     wiring = _WIRINGS.get(id(profile))
     if wiring is None or wiring.profile is not profile:
-        from transitions.core import MachineError
-
         machine = machine_for(profile)
         moves = {(s, t.command): s for t in TABLE if t.dest is None for s in t.sources}
         for command, event in machine.events.items():
             for source, found in event.transitions.items():
                 phase = machine.get_state(source).value
                 moves[(phase, command)] = machine.get_state(found[0].dest).value
-        wiring = _Wiring(profile, machine, dict(machine.events), moves, MachineError)
+        wiring = _Wiring(profile, machine, dict(machine.events), moves)
         _WIRINGS[id(profile)] = wiring
     return wiring
 
