@@ -58,21 +58,34 @@ def aware(name: str, value: Any) -> dt.datetime:
     offset = value.utcoffset()
     if offset is None:
         raise InputError(name, "a timezone-aware datetime (a naive datetime has no offset)", value)
-    if type(zone) is ZoneInfo and _one_instant(value, offset):
-        return value
+    if type(zone) is ZoneInfo and (
+        value.date() not in _days_of_change(zone, value.year)
+        or value.replace(fold=1 - value.fold).utcoffset() == offset
+    ):
+        return value  # on most days at once; near a change, if the other reading agrees
     return value.replace(tzinfo=_fixed(offset), fold=0)
 
 
-_NEAR = dt.timedelta(hours=3)
+_NOON = dt.time(12)
+_DAY = dt.timedelta(days=1)
 
 
-def _one_instant(value: dt.datetime, offset: dt.timedelta) -> bool:
-    """Whether the wall time ``value`` of a zone names one instant: its zone keeps ``offset``
-    from three hours before to three hours after it (as on most days; a time without a copy),
-    or the same wall time read on the other side of a change of offset has the same one."""
-    if (value - _NEAR).utcoffset() == offset == (value + _NEAR).utcoffset():
-        return True
-    return value.replace(fold=1 - value.fold).utcoffset() == offset
+@functools.lru_cache(maxsize=256)
+def _days_of_change(zone: ZoneInfo, year: int) -> frozenset[dt.date]:
+    """The dates of ``year`` on which a wall clock of ``zone`` may repeat or skip a time: each
+    day whose noon has another UTC offset than the noon before, with the days either side (the
+    change falls between the two noons, and the hours it repeats or skips lie next to it)."""
+    found: set[dt.date] = set()
+    day = dt.date(year - 1, 12, 30) if year > dt.MINYEAR else dt.date.min
+    end = dt.date(year + 1, 1, 1) if year < dt.MAXYEAR else dt.date.max - _DAY
+    last = dt.datetime.combine(day, _NOON, zone).utcoffset()
+    while day <= end:
+        day += _DAY
+        offset = dt.datetime.combine(day, _NOON, zone).utcoffset()
+        if offset != last:
+            found.update((day - _DAY, day, day + _DAY))
+        last = offset
+    return frozenset(found)
 
 
 @functools.cache

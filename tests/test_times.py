@@ -1,0 +1,62 @@
+"""How a command keeps the times it is given (``sipcore.commands.aware``): as given when they
+name one instant, at their UTC offset when the zone repeats or skips them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sipcore.commands import aware
+from sipcore.errors import InputError
+
+# Zones and years with every kind of change: summer time in Europe and North America, a
+# half-hour change (Lord Howe), summer time ending at midnight (São Paulo 2018), Irish
+# "negative" summer time in tzdata (Dublin), and a whole day skipped (Apia, 30 December 2011).
+ZONES = [
+    ("Europe/Stockholm", 2026),
+    ("America/New_York", 2026),
+    ("Australia/Lord_Howe", 2026),
+    ("America/Sao_Paulo", 2018),
+    ("Europe/Dublin", 2026),
+    ("Pacific/Apia", 2011),
+]
+
+
+def names_one_instant(value: dt.datetime) -> bool:
+    """The wall time reads the same on both sides of any change (neither repeated nor skipped)."""
+    return value.replace(fold=1 - value.fold).utcoffset() == value.utcoffset()
+
+
+@pytest.mark.parametrize(("zone_name", "year"), ZONES)
+def test_kept_as_given_exactly_when_the_wall_time_names_one_instant(
+    zone_name: str, year: int
+) -> None:
+    zone = ZoneInfo(zone_name)
+    start = dt.datetime(year - 1, 12, 31, tzinfo=zone)
+    kept = normalized = 0
+    for step in range(0, 367 * 24 * 3):  # every 20 minutes, both readings of a fold
+        wall = start + dt.timedelta(minutes=20 * step)
+        for value in (wall, wall.replace(fold=1)):
+            got = aware("at", value)
+            if names_one_instant(value):
+                assert got is value, value
+                kept += 1
+            else:
+                assert type(got.tzinfo) is dt.timezone and got.utcoffset() == value.utcoffset()
+                assert got == value.astimezone(dt.UTC)  # the same instant
+                normalized += 1
+    assert kept and normalized  # the year has a change, and most times are kept
+
+
+def test_times_at_the_ends_of_the_calendar() -> None:
+    zone = ZoneInfo("Europe/Stockholm")
+    for value in (dt.datetime(1, 1, 2, tzinfo=zone), dt.datetime(9999, 12, 30, tzinfo=zone)):
+        assert aware("at", value) is value
+
+
+@pytest.mark.parametrize("value", [dt.datetime(2026, 3, 2, 9), dt.date(2026, 3, 2), "09:00"])
+def test_not_an_aware_datetime(value: object) -> None:
+    with pytest.raises(InputError, match="at"):
+        aware("at", value)
