@@ -459,11 +459,11 @@ class SipCase:
     ) -> tuple[Finding, ...]:
         """Every rule of the command: raise one :class:`RuleViolation` naming each ``must``
         rule that fails, or return the advice of the ``should`` rules that fail."""
-        found = [
-            (rule, detail, level)
-            for rule, check, level in checks
-            if (detail := check(ctx)) is not None
-        ]
+        found: list[tuple[Rule, str, Level]] = []
+        for rule, check, level in checks:
+            detail = check(ctx)
+            if detail is not None:
+                found.append((rule, detail, level))
         if not found:
             return ()
         failed = tuple(rule.finding(d, level) for rule, d, level in found if level == "must")

@@ -59,7 +59,11 @@ class Consent:
 
 def consents_in_force(ctx: Context) -> list[Consent]:
     at, day = ctx.at, ctx.day
-    return [c for c in ctx.case.consents if c.given_at <= at and day <= c.valid_until]
+    found = []
+    for consent in ctx.case.consents:
+        if consent.in_force(at, day):
+            found.append(consent)
+    return found
 
 
 def units_outside_consent(ctx: Context, units: tuple[str, ...]) -> tuple[str, ...]:
