@@ -406,8 +406,9 @@ class SipCase:
     def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
         if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
             at = aware("at", at)  # (a time at a fixed offset needs nothing done)
-        if raw:  # the ids of the declared units, read from the opening event
-            args = build(command, raw, self._events[0].declaration.units.ids)  # type: ignore[union-attr]
+        if raw:  # the units the arguments name must be declared (in the opening event)
+            declared = self._events[0].declaration.units.ids  # type: ignore[union-attr]
+            args = build(command, raw, declared)
         else:
             args = build(command, raw)
         phase = self.phase
@@ -435,7 +436,7 @@ class SipCase:
         if command in _ACTING_BY_ARGUMENT:  # the unit that appoints, or answers, acts
             acting: str = args.unit  # type: ignore[attr-defined]
         elif self.coordinator is not None:  # else the coordinator's unit, or the opening unit
-            acting = self.coordinator.args.unit
+            acting = self.coordinator.unit
         else:
             acting = self.opened_by
         event = Event(
