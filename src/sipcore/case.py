@@ -105,7 +105,7 @@ class SipCase:
         if not isinstance(profile, Profile):
             raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
-        command: Any = build("open_case", args, declaration.units)
+        command: Any = build("open_case", args, declaration.units.ids)
         event = OpeningEvent(
             1, at, command, states.OPENED, profile.stamp,
             unit=command.unit, declaration=declaration,
@@ -572,6 +572,8 @@ def _checked_person(person: Any) -> Person:
     guardians = person.guardians
     if isinstance(guardians, str) or not all(isinstance(g, str) and g for g in guardians):
         raise InputTypeError("person.guardians", "a list of guardian ids", guardians)
+    if type(person) is Person and type(guardians) is tuple:
+        return person  # frozen, and nothing in it can change: kept as given
     return Person(birth, tuple(guardians))
 
 
