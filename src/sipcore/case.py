@@ -460,17 +460,15 @@ class SipCase:
     ) -> tuple[Finding, ...]:
         """Every rule of the command: raise one :class:`RuleViolation` naming each ``must``
         rule that fails, or return the advice of the ``should`` rules that fail."""
-        found: list[tuple[Rule, str, Level]] = []
+        failed: list[Finding] = []
+        advice: list[Finding] = []
         for rule, check, level in checks:
             detail = check(ctx)
             if detail is not None:
-                found.append((rule, detail, level))
-        if not found:
-            return ()
-        failed = tuple(rule.finding(d, level) for rule, d, level in found if level == "must")
+                (failed if level == "must" else advice).append(rule.finding(detail, level))
         if failed:
-            raise RuleViolation(ctx.command, failed)
-        return tuple(rule.finding(d, level) for rule, d, level in found)
+            raise RuleViolation(ctx.command, tuple(failed))
+        return tuple(advice)
 
     def _check_invitee(self, args: Any) -> None:
         invitation = self.invitations[-1]
