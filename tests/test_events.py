@@ -28,6 +28,7 @@ from sipcore import states
 from sipcore.case import SipCase
 from sipcore.errors import EventFormatError
 from sipcore.events import SCHEMA_VERSION, Event, events_from_json, events_to_json
+from sipcore.process import Units
 from sipcore.profiles import Stamp
 
 
@@ -330,3 +331,14 @@ def test_events_stored_by_an_earlier_release_still_replay() -> None:
     invitation = case.invitations[-1]
     assert invitation.latest_answers["bup"].attending  # the later answer replaces
     assert invitation.first_answered["bup"] == dt.datetime.fromisoformat("2026-03-04T09:00+01:00")
+
+
+def test_the_declared_units_read_as_a_mapping() -> None:
+    units = Units.of({"vc": "region", "hemtjanst": "municipality"})
+    assert units == {"vc": "region", "hemtjanst": "municipality"} and len(units) == 2
+    assert units["hemtjanst"] == "municipality" and "vc" in units and "psyk" not in units
+    assert list(units) == ["vc", "hemtjanst"]  # in the order declared
+    with pytest.raises(KeyError):
+        units["psyk"]
+    assert hash(units) == hash(Units.of({"vc": "region", "hemtjanst": "municipality"}))
+    assert units != Units.of({"vc": "region", "hemtjanst": "region"})
