@@ -27,7 +27,7 @@ from sipcore.commands import (
     build,
 )
 from sipcore.consent import Consent, Person
-from sipcore.deadlines import local_date, stockholm
+from sipcore.deadlines import local_date
 from sipcore.errors import (
     EventFormatError,
     Finding,
@@ -52,7 +52,6 @@ KVA_DISCHARGE_MEETING = "AU125"  # Upprättande av SIP vid utskrivning, Lag 2017
 KVA_FOLLOW_UP = "AW010"  # Uppföljning av SIP
 
 _RULES = registry()
-_STOCKHOLM = stockholm()
 
 
 @attrs.frozen
@@ -163,8 +162,8 @@ class SipCase:
         return self._events[0].declaration.person  # type: ignore[union-attr]
 
     @property
-    def units(self) -> Mapping[str, str]:
-        """The declared units, each with its principal."""
+    def units(self) -> Units:
+        """The declared units, each with its principal (a read-only mapping)."""
         return self._events[0].declaration.units  # type: ignore[union-attr]
 
     @property
@@ -173,8 +172,7 @@ class SipCase:
 
     @property
     def opened_by(self) -> str:
-        unit: str = self._events[0].args.unit  # type: ignore[attr-defined]
-        return unit
+        return cast(OpenCase, self._opening.args).unit
 
     @property
     def initiated_by(self) -> str:
@@ -406,11 +404,8 @@ class SipCase:
     def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
         if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
             at = aware("at", at)  # (a time at a fixed offset needs nothing done)
-        if raw:  # the units the arguments name must be declared (in the opening event)
-            declared = self._events[0].declaration.units.ids  # type: ignore[union-attr]
-            args = build(command, raw, declared)
-        else:
-            args = build(command, raw)
+        # The units the arguments name must be declared (in the opening event).
+        args = build(command, raw, self.units.ids) if raw else build(command, raw)
         phase = self.phase
         if phase is CLOSED:
             raise RuleViolation(command, (_RULES["case.closed"].finding(),))
@@ -428,7 +423,7 @@ class SipCase:
         row, checks, machine_event = move
         advice: tuple[Finding, ...] = ()
         if checks:
-            day = at.astimezone(_STOCKHOLM).date()  # local_date(at), at already checked
+            day = local_date(at)
             advice = self._check_rules(checks, Context(self, self.profile, at, day, command,
                                                        args))
         if command == "withdraw_consent":

@@ -33,14 +33,11 @@ from __future__ import annotations
 
 import operator
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import cache
-from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sipcore.errors import InputError, InputTypeError, OutOfRangeError
-
-if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
 
 __all__ = [
     "FIRST_YEAR",
@@ -279,8 +276,6 @@ def add_calendar_days(d: date, n: int, *, statutory: bool) -> date:
 @cache
 def stockholm() -> ZoneInfo:
     """The zone Europe/Stockholm, whose dates the calendar counts."""
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo(TIMEZONE)
 
 
@@ -289,6 +284,9 @@ def local_date(at: datetime) -> date:
 
     A naive datetime is refused: it names no point in time.
     """
+    zone = at.tzinfo if type(at) is datetime else None
+    if type(zone) is timezone or type(zone) is ZoneInfo:  # aware, without asking the offset
+        return at.astimezone(stockholm()).date()
     if not isinstance(at, datetime):
         raise InputTypeError("at", "a timezone-aware datetime.datetime", at)
     if at.utcoffset() is None:
