@@ -205,7 +205,6 @@ class _Wiring:
     (phase, command) → the phase it leads to (commands that keep the phase lead to it)."""
 
     profile: Profile  # kept, so that the id it is found by stays its own
-    machine: Any
     events: Mapping[str, Any]
     moves: Mapping[tuple[Phase, str], Phase]
 
@@ -305,7 +304,7 @@ def _wiring(profile: Profile) -> _Wiring:
             for source, found in event.transitions.items():
                 phase = machine.get_state(source).value
                 moves[(phase, command)] = machine.get_state(found[0].dest).value
-        wiring = _Wiring(profile, machine, dict(machine.events), moves)
+        wiring = _Wiring(profile, dict(machine.events), moves)
         _WIRINGS[id(profile)] = wiring
     return wiring
 
