@@ -1,6 +1,7 @@
 """The ``sipcore`` command line.
 
-Each subcommand lives in a module of its own that exposes ``register(subparsers)``; the
+Each subcommand lives in a module of its own in this package that exposes
+``register(subparsers)``; the
 function it registers (``func``) returns the exit code. Errors of sipcore become one line on
 stderr and exit code 2, never a traceback.
 """
@@ -15,12 +16,14 @@ from collections.abc import Sequence
 from sipcore import __version__
 from sipcore.errors import SipError
 
-# Modules that register subcommands, in the order ``--help`` lists them.
+# Modules that register subcommands, in the order ``--help`` lists them. A module whose
+# optional extra is not installed (``serve``, ``fhir``) still registers; it says what to install
+# when run.
 _SUBCOMMAND_MODULES = (
-    "sipcore._cli_calendar",
-    "sipcore._cli_check",
-    "sipcore._cli_diff",
-    "sipcore._cli_docs",
+    "sipcore.cli.calendar",
+    "sipcore.cli.check",
+    "sipcore.cli.diff",
+    "sipcore.cli.docs",
 )
 
 
