@@ -33,6 +33,13 @@ class LegalRef:
     valid_to: dt.date | None = None
     document: str | None = None  # file under shared/sources, for routines and 1177 pages
     url: str | None = None
+    # The profile id of the region whose routine or page this is; None for what binds everywhere
+    # (statutes, national guidance). A finding cites a regional source only under that region.
+    region: str | None = None
+
+    def applies(self, day: dt.date, region: str | None) -> bool:
+        """Whether a decision on ``day`` under the profile of ``region`` cites this source."""
+        return self.valid_on(day) and (self.region is None or self.region == region)
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether this citation is in force (statutes) or current (routines) on ``day``."""
@@ -115,29 +122,29 @@ CATALOGUE: Mapping[str, LegalRef] = {
         _statute("lag_1930_173_2", "Lag om beräkning av lagstadgad tid", "1930:173", None, "2",
                  _D(1930, 7, 1)),
         _statute("lag_1989_253_1", "Lag om allmänna helgdagar", "1989:253", None, "1",
-                 _D(1989, 7, 1)),
+                 _D(1990, 1, 1)),
         _statute("fb_6_11", "Föräldrabalken", "1949:381", "6", "11", _D(1950, 1, 1)),
         _statute("fb_6_13", "Föräldrabalken", "1949:381", "6", "13", _D(1950, 1, 1)),
         LegalRef(
             "src_000", "routine",
             "Region Jönköpings län, RUTIN Att göra en SIP, version 4.0",
-            valid_from=_D(2024, 5, 29), document="000_963e4feb5670d98a.txt",
+            valid_from=_D(2024, 5, 29), document="000_963e4feb5670d98a.txt", region="jonkoping",
         ),
         LegalRef(
             "src_001", "guidance", "Vårdsamverkan Västra Götaland, SIP (2021-03-19)",
-            valid_from=_D(2021, 3, 19), document="001_95b41a0e0d518416.txt",
+            valid_from=_D(2021, 3, 19), document="001_95b41a0e0d518416.txt", region="vgr",
         ),
         LegalRef(
             "src_002", "guidance", "1177 Jönköpings län, Samordnad individuell plan, SIP",
-            document="002_c5aaf29f275c98eb.txt",
+            document="002_c5aaf29f275c98eb.txt", region="jonkoping",
         ),
         LegalRef(
             "src_003", "guidance", "1177 Värmland, Samordnad individuell plan",
-            document="003_9ceb0c4405ea2cd8.txt",
+            document="003_9ceb0c4405ea2cd8.txt", region="varmland",
         ),
         LegalRef(
             "src_004", "routine", "Region Västmanland, rutin SIP med Cosmic Link",
-            document="004_f76983d570eb3820.txt",
+            document="004_f76983d570eb3820.txt", region="vastmanland",
         ),
         LegalRef(
             "uph_sip", "guidance", "Uppdrag Psykisk Hälsa (SKR), SIP-process",
