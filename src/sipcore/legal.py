@@ -123,6 +123,7 @@ CATALOGUE: Mapping[str, LegalRef] = {
                  _D(1930, 7, 1)),
         _statute("lag_1989_253_1", "Lag om allmänna helgdagar", "1989:253", None, "1",
                  _D(1990, 1, 1)),
+        _statute("fb_6_2", "Föräldrabalken", "1949:381", "6", "2", _D(1950, 1, 1)),
         _statute("fb_6_11", "Föräldrabalken", "1949:381", "6", "11", _D(1950, 1, 1)),
         _statute("fb_6_13", "Föräldrabalken", "1949:381", "6", "13", _D(1950, 1, 1)),
         LegalRef(
