@@ -19,7 +19,7 @@ from typing import Any, cast
 import attrs
 
 from sipcore import states
-from sipcore._engine import Decision, decide, evolve
+from sipcore._engine import Decision, decide, evolve, rulebook
 from sipcore.commands import (
     CloseReason,
     ConsentForm,
@@ -36,7 +36,7 @@ from sipcore.commands import (
 )
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
-from sipcore.errors import EventFormatError, InputError, InputTypeError, Refusal
+from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import Declaration, Event, OpeningEvent
 from sipcore.findings import Finding
 from sipcore.meeting import Invitation, Meeting
@@ -168,6 +168,7 @@ class SipCase:
             )
         case = cls(profile, states.OPENED, [])
         evolve(case, first)
+        moves = rulebook(profile).moves
         for i, event in enumerate(items[1:], start=1):
             if event.seq != i + 1:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
@@ -177,11 +178,12 @@ class SipCase:
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
             if event.declaration is not None:
                 raise EventFormatError(f"events[{i}].declaration: only the opening event has one")
-            expected = _replay_phase(case, event.command)
-            if expected is None:
+            move = moves.get((case.phase, event.command))
+            if move is None:
                 raise EventFormatError(
                     f"events[{i}].command: {event.command} is not allowed in phase {case.phase}"
                 )
+            expected = move.row.dest or case.phase
             if event.phase != expected:
                 raise EventFormatError(
                     f"events[{i}].phase: recorded {event.phase}, the table gives {expected}"
@@ -400,8 +402,6 @@ class SipCase:
     def allowed(self, at: dt.datetime) -> dict[str, tuple[str, ...]]:
         """The commands the case's phase allows at ``at``, each with the rules it would check
         under the profile in force (none when the case is closed)."""
-        from sipcore._engine import rulebook
-
         book = rulebook(self.profile_for(local_date(aware("at", at))))
         return {
             command: tuple(r.id for r, _, _ in move.checks)
@@ -571,12 +571,6 @@ def _command_name(command: object) -> str:
 
 def _raw(command: str, args: dict[str, Any]) -> Mapping[str, Any]:
     return {"fields": args} if command == "record_preferences" else args
-
-
-def _replay_phase(case: SipCase, command: str) -> Phase | None:
-    """The phase the table gives ``command`` from the case's phase (None: not allowed)."""
-    row = states.row(case.phase, command)
-    return None if row is None else (row.dest or case.phase)
 
 
 def _checked_person(person: Any) -> Person:

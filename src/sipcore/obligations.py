@@ -184,9 +184,8 @@ def terms(
     for event in events:
         command = event.command
         for term in found:
-            if term.pending and command in term.kind.met_by and term.scope == now.scope(term.kind):
-                if term.kind.owed_by != "invitee" or term.unit == getattr(event.args, "unit", None):
-                    term.met_at = event.at
+            if term.pending and _meets(term, event, now):
+                term.met_at = event.at
         _advance(now, event)
         if command in _CLOSING or command == "revoke_invitation":
             for term in found:
@@ -201,6 +200,14 @@ def terms(
              coordinators if t.kind.owed_by == "coordinator" else ())
         for t in found
     )
+
+
+def _meets(term: _Open, event: Event, now: _Reading) -> bool:
+    """Whether ``event`` meets ``term``: a command that meets its kind, for the invitation or
+    version it is about (and, for an invitee's answer, that invitee's)."""
+    kind = term.kind
+    return (event.command in kind.met_by and term.scope == now.scope(kind)
+            and (kind.owed_by != "invitee" or term.unit == getattr(event.args, "unit", None)))
 
 
 def _advance(now: _Reading, event: Event) -> None:
