@@ -21,6 +21,7 @@ import it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -126,6 +127,9 @@ _OBLIGATION_LABELS = {
     "appoint_fast_vardkontakt": "Utse fast vårdkontakt",
     "transfer_information": "Överföra information vid utskrivning",
     "start_planning": "Påbörja planeringen",
+}
+_OBLIGATION_STATUS_LABELS = {
+    "open": "öppen", "met": "uppfylld", "overdue": "försenad", "cancelled": "upphörd",
 }
 _HORIZONS = {"short": "Mål på kort sikt", "long": "Mål på lång sikt"}
 _FORMS = {"in_person": "fysiskt möte", "video": "videomöte", "phone": "telefonmöte"}
@@ -256,10 +260,8 @@ def scenario_case(scenario: Scenario) -> SipCase:
     first, spec = scenario.steps[0], scenario.profile
     profile = load_profile(spec)  # an unknown profile is refused here
     if not (spec.endswith(".toml") or "@" in spec):  # the version in force on the first day
-        try:
+        with contextlib.suppress(ProfileError):  # none in force then: the newest
             profile = load_profile(spec, on=local_date(first.at))
-        except ProfileError:
-            pass
     try:
         case = SipCase.open_case(at=first.at, profile=profile, person=scenario.person,
                                  units=scenario.principals, **first.arguments())
@@ -362,9 +364,12 @@ class _Export:
         for n, obligation in enumerate(case.obligations(self.as_of), start=1):
             self.add(f"Task/obligation/{n}", self.obligation(obligation))
         if self.missing:
+            declared = list(case.units)
+            missing = sorted(self.missing, key=lambda u: declared.index(u) if u in declared
+                             else len(declared))
             raise InputError(
                 "ids.units", "an identifier for every unit the case names; none for "
-                + ", ".join(self.missing),
+                + ", ".join(missing),
             )
         return Bundle(type="transaction", timestamp=self.as_of, entry=self.entries or None)
 
@@ -746,7 +751,8 @@ class _Export:
         due: dt.datetime | dt.date = getattr(obligation, "due_at", None) or obligation.due
         return Task(
             status=_OBLIGATION_STATUS[status],
-            businessStatus=_concept(_SIPCORE + "obligation-status", status, status),
+            businessStatus=_concept(_SIPCORE + "obligation-status", status,
+                                    _OBLIGATION_STATUS_LABELS.get(status, status)),
             intent="order",
             code=_concept(_SIPCORE + "obligation-kind", kind, _OBLIGATION_LABELS.get(kind, kind)),
             for_fhir=self.patient(),  # type: ignore[call-arg]  # (its JSON name is "for")

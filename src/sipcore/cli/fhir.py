@@ -52,7 +52,7 @@ def _fhir(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name is None or not exc.name.startswith("fhir"):
             raise
-        print(f'sipcore fhir: the fhir extra is not installed: pip install "sipcore[fhir]"',
+        print('sipcore fhir: the fhir extra is not installed: pip install "sipcore[fhir]"',
               file=sys.stderr)
         return EXIT_BAD_INPUT
     from sipcore.scenarios import load_scenario
