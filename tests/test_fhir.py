@@ -247,6 +247,29 @@ def test_consent_status_as_of() -> None:
     assert status("2027-03-02T00:00:00+01:00") == "inactive"
 
 
+def test_guardians_consent_ends_at_18() -> None:
+    from sipcore.consent import Person
+    from sipcore.profiles import load_profile
+
+    opened = dt.datetime.fromisoformat("2026-09-01T09:00:00+02:00")
+    case = SipCase.open_case(
+        at=opened, profile=load_profile("national"),
+        person=Person(dt.date(2008, 9, 30), ("mamma", "pappa")), units={"vc": "region"},
+        initiated_by="guardian", unit="vc",
+    )
+    case.record_consent(at=opened + dt.timedelta(hours=1), given_by="guardians",
+                        guardians=["mamma", "pappa"], form="written", parties=["vc"],
+                        valid_until=dt.date(2027, 6, 30))
+    ids = FhirIds(units={"vc": "SE2321000016-A0001"})
+
+    def status(as_of: str) -> str:
+        bundle = to_fhir(case, ids=ids, as_of=dt.datetime.fromisoformat(as_of))
+        return str(_resources(json.loads(bundle.model_dump_json()), "Consent")[0]["status"])
+
+    assert status("2026-09-29T23:59:00+02:00") == "active"
+    assert status("2026-09-30T00:00:00+02:00") == "inactive"  # the 18th birthday
+
+
 def test_child_guardians_and_the_absent_child() -> None:
     data = _exported("child")
     consent = _resources(data, "Consent")[0]

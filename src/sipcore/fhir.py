@@ -106,7 +106,7 @@ _GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 # sipcore's own codes, where no national code system has them.
 _SIPCORE = "urn:sipcore:CodeSystem:"
 
-_NAMESPACE = uuid.UUID("3d5b0c52-6f43-5b1e-9a0e-5f1c2f0c1a7e")  # sipcore's FHIR resource ids
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:sipcore:fhir")  # of every resource id
 
 # Swedish labels of the kinds of notes that go to CarePlan.note (goals and interventions have
 # resources of their own), of the obligation kinds, of the goal horizons and meeting forms.
