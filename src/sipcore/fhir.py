@@ -760,7 +760,7 @@ class _Export:
             lastModified=obligation.met_at,
             owner=self.org(obligation.unit) if obligation.unit else None,
             executionPeriod=_period(obligation.starts_at, due),
-            note=[Annotation(text=source) for source in obligation.sources] or None,
+            note=[Annotation(text=str(source)) for source in obligation.sources] or None,
         )
 
 
