@@ -22,6 +22,7 @@ from sipcore._engine import rulebook
 from sipcore._engine.rulebook import _BOOKS
 from sipcore.case import SipCase
 from sipcore.commands import COMMAND_ARGS, parameters
+from sipcore.errors import InputError
 from sipcore.profiles import load_profile
 from sipcore.rules import registry
 
@@ -196,3 +197,28 @@ def test_a_findings_detail_is_data_rendered_in_each_language() -> None:
     assert "saknas: behov, samordningsansvarig" in missing.message_sv
     assert "missing: need, coordinator" in missing.message_en
     assert "missing" not in missing.message_sv and "saknas" not in missing.message_en
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+
+def test_explain_lists_every_rule_its_command_evaluated() -> None:
+    case, clock = walk("ready", profile_name="vastmanland")
+    outcome = case.approve_plan(at=clock(), by="Anna Berg", with_person=False)
+    explanation = case.explain(outcome.events[0])
+    results = {r.rule: r.result for r in explanation.rules}
+    assert results["plan.with_person"] == "advice"
+    assert results["plan.contents"] == "passed" and results["consent.required"] == "passed"
+    assert explanation.profile_id == "vastmanland"
+    data = explanation.to_dict()
+    assert data["format"] == "sipcore.explanation/1"
+    assert data["event"]["seq"] == outcome.events[0].seq
+    assert all(s["key"] != "src_000" for r in data["rules"] for s in r["sources"])
+
+
+def test_explain_refuses_an_event_of_another_case() -> None:
+    case, _ = walk("consented")
+    other, _ = walk("invited")
+    with pytest.raises(InputError) as info:
+        case.explain(other.events[-1])
+    assert info.value.argument == "event"

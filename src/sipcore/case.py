@@ -20,6 +20,7 @@ import attrs
 
 from sipcore import states
 from sipcore._engine import Decision, decide, evolve, rulebook
+from sipcore._engine.explain import Explanation, explain
 from sipcore.commands import (
     CloseReason,
     ConsentForm,
@@ -43,7 +44,7 @@ from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
 from sipcore.plan import NoteView, PlanVersion
-from sipcore.profiles import Profile
+from sipcore.profiles import Profile, Stamp
 from sipcore.states import CLOSED, Phase
 
 __all__ = ["Outcome", "SipCase"]
@@ -374,6 +375,18 @@ class SipCase:
     def profile_for(self, day: dt.date) -> Profile:
         """The profile a command on ``day`` is decided under."""
         return self.profile
+
+    def profile_for_stamp(self, stamp: Stamp) -> Profile:
+        """The profile an event of this case names (by its stamp)."""
+        if stamp == self.profile.stamp:
+            return self.profile
+        raise EventFormatError(f"profile: {stamp.key} is not a profile of this case")
+
+    def explain(self, event: Event) -> Explanation:
+        """Why ``event`` (one of this case's events) was recorded: the profile version, every
+        rule its command evaluated with its result and detail, the sources valid on its date;
+        ``.to_dict()`` is its JSON form (``"format": "sipcore.explanation/1"``)."""
+        return explain(self, event)
 
     def append_event(self, event: Event) -> None:
         """Record ``event`` (called by :func:`sipcore._engine.evolve` only)."""
