@@ -20,6 +20,7 @@ import attrs
 
 from sipcore import states
 from sipcore._engine import Decision, decide, evolve, rulebook
+from sipcore._engine.decide import decided
 from sipcore._engine.explain import Explanation, explain
 from sipcore.commands import (
     CloseReason,
@@ -427,12 +428,12 @@ class SipCase:
         return self._run(_command_name(command), at, _raw(command, args))
 
     def _run(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
-        decision = decide(self, command, at, raw)
-        if decision.refusal is not None:
-            raise decision.refusal
-        for event in decision.events:
-            evolve(self, event)
-        return Outcome(decision.events, decision.advice)
+        _, refusal, advice, event = decided(self, command, at, raw)
+        if refusal is not None:
+            raise refusal
+        assert event is not None
+        evolve(self, event)
+        return Outcome((event,), advice)
 
     # --- the commands of DOMAIN.md §4 --------------------------------------------------------
 

@@ -20,7 +20,7 @@ import attrs
 from sipcore import states
 from sipcore._engine.machine import destination
 from sipcore._engine.rulebook import Move, rulebook
-from sipcore.commands import Command, aware, build
+from sipcore.commands import AnswerInvitation, Command, aware, build
 from sipcore.deadlines import local_date
 from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.events import Event
@@ -68,12 +68,21 @@ class Decision:
         }
 
 
-def _refused(command: str, at: dt.datetime, refusal: Refusal) -> Decision:
-    return Decision(command, at, False, refusal.findings, refusal=refusal)
-
-
 def decide(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Decision:
     """Decide ``command`` with the caller's arguments ``raw`` at ``at`` on ``case``."""
+    at, refusal, advice, event = decided(case, command, at, raw)
+    if refusal is not None:
+        failed = refusal.findings
+        return Decision(command, at, False, failed, advice, refusal=refusal)
+    return Decision(command, at, True, (), advice, (event,) if event is not None else ())
+
+
+Decided = tuple[dt.datetime, Refusal | None, tuple[Finding, ...], Event | None]
+
+
+def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Decided:
+    """:func:`decide` as a plain tuple: the checked time, the refusal (or ``None``), the
+    advice, the event (or ``None``)."""
     if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
         at = aware("at", at)  # (a time at a fixed offset needs nothing done)
     args = build(command, raw, case.units.ids) if raw else build(command, raw)
@@ -83,22 +92,19 @@ def decide(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Deci
     phase = case.phase
     if phase is CLOSED:
         closed = _RULES["case.closed"].finding(day=day, region=book.region)
-        return _refused(command, at, RuleViolation(command, (closed,)))
+        return at, RuleViolation(command, (closed,)), (), None
     latest = case.latest_at
     if at < latest:
-        return _refused(command, at, Refusal(command, (_time_order(at, latest),)))
-    move = book.move(phase, command)
+        return at, Refusal(command, (_time_order(at, latest),)), (), None
+    move = book.moves.get((phase, command))
     if move is None:
-        return _refused(command, at, _phase_refusal(command, phase, day, book.region))
-    not_invited = _not_invited(case, command, args)
-    if not_invited is not None:
-        return _refused(command, at, Refusal(command, (not_invited,)))
+        return at, _phase_refusal(command, phase, day, book.region), (), None
+    if type(args) is AnswerInvitation and args.unit not in case.invitations[-1].invitees:
+        return at, Refusal(command, (_not_invited(args.unit),)), (), None
     failed, advice = _check(move, Context(case, profile, at, day, command, args), book.region)
     if failed:
-        return Decision(command, at, False, failed, advice,
-                        refusal=RuleViolation(command, failed))
-    event = _event(case, profile, move, phase, at, args)
-    return Decision(command, at, True, (), advice, (event,))
+        return at, RuleViolation(command, failed), advice, None
+    return at, None, advice, _event(case, profile, move, phase, at, args)
 
 
 def _check(
@@ -143,12 +149,10 @@ def _phase_refusal(command: str, phase: Phase, day: dt.date, region: str | None)
     return RuleViolation(command, (finding,))
 
 
-def _not_invited(case: SipCase, command: str, args: Any) -> Finding | None:
-    if command != "answer_invitation" or args.unit in case.invitations[-1].invitees:
-        return None
+def _not_invited(unit: str) -> Finding:
     return Finding(
         "invitation.not_invited", "refusal",
-        f"{args.unit} är inte kallad till mötet", f"{args.unit} is not invited to the meeting",
+        f"{unit} är inte kallad till mötet", f"{unit} is not invited to the meeting",
     )
 
 
