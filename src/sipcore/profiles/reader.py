@@ -223,6 +223,9 @@ def _read_param(
 ) -> Param:
     value: object
     keys: tuple[str, ...] = (*_CITE_KEYS, "valid_from") + (("regional",) if national else ())
+    if not national and "regional" in t:
+        t.fail("regional", "no 'regional' mark: only the national profile marks which "
+               "parameters a regional profile may set", t.data["regional"])
     valid_from = t.optional_date("valid_from")
     if valid_from is not None and valid_from < profile_from:
         t.fail("valid_from", f"a date on or after the profile's valid_from {profile_from}",
@@ -256,9 +259,6 @@ def _read_param(
     else:  # a rule level
         t.only(("level", *keys))
         value = t.choice("level", LEVELS)
-    if not national and "regional" in t:
-        t.fail("regional", "no 'regional' mark: only the national profile marks which "
-               "parameters a regional profile may set", t.data["regional"])
     regional = t.boolean("regional", False) if national else False
     cites = context.cites(t, since, required=cited)
     return Param(value, cites, regional, t.where, valid_from)
