@@ -479,7 +479,8 @@ DECIDING = [
     ('[parameters.follow_up_place_required]\nvalue = false',
      '[parameters.follow_up_place_required]\nvalue = true'),
     ('value = ["region", "municipality"]', 'value = ["region"]'),
-    ("[parameters.plan_documentation]\n", "[parameters.plan_documentation]\nvalid_from = 2019-01-01\n"),
+    ("[parameters.plan_documentation]\n",
+     "[parameters.plan_documentation]\nvalid_from = 2019-01-01\n"),
 ]
 # What only says where a value comes from, or shows it: a corrected citation keeps the hash.
 CITING = [

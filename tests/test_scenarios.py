@@ -8,7 +8,6 @@ A bad file starts with ``# expect: <message>``: the whole ScenarioError message 
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from importlib import resources

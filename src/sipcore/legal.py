@@ -105,7 +105,18 @@ def _statute(
     valid_from: dt.date,
     valid_to: dt.date | None = None,
 ) -> LegalRef:
-    return LegalRef(key, "statute", title, sfs, chapter, section, valid_from, valid_to)
+    return LegalRef(key, "statute", title, sfs, chapter, section, valid_from, valid_to,
+                    url=_PRINTS.get(sfs), publisher="Svensk författningssamling (SFS)")
+
+
+# Where the text of a statute can be read, where known.
+_PRINTS = {
+    "2017:30": "https://rkrattsdb.gov.se/SFSdoc/17/170030.pdf",
+    "2017:612": "https://rkrattsdb.gov.se/SFSdoc/17/170612.pdf",
+    "1930:173": "https://lagen.nu/1930:173",
+    "1989:253": "https://www.riksdagen.se/sv/Dokument-Lagar/Lagar/Svenskforfattningssamling/"
+                "Lag-1989253-om-allmanna-hel_sfs-1989-253/",
+}
 
 
 _D = dt.date

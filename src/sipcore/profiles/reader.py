@@ -94,7 +94,9 @@ class _Context:
     documents: Mapping[str, LegalRef]  # as the file names them → the entry
 
     def expected(self) -> str:
-        own = f", or a document of this file ({', '.join(self.documents)})" if self.documents else ""
+        own = ""
+        if self.documents:
+            own = f", or a document of this file ({', '.join(self.documents)})"
         return (
             "a key of sipcore.legal.CATALOGUE (" + ", ".join(sorted(CATALOGUE))
             + ") or a source document (" + ", ".join(sorted(DOCUMENTS)) + ")" + own
