@@ -97,7 +97,7 @@ def _levels(rule: Rule, profiles: Iterable[Profile]) -> str:
     """The rule's level under each bundled profile, as one line."""
     levels = [(p.key, p.level(rule.id, rule.level)) for p in profiles]
     if len({level for _, level in levels}) == 1:
-        return f"{levels[0][1]} under every bundled profile"
+        return f"{levels[0][1]} under every bundled profile"  # the rule's own, or set so
     return "; ".join(f"`{key}`: {level}" for key, level in levels)
 
 
@@ -119,7 +119,8 @@ def rules_md(profiles: Iterable[Profile], scenarios: Mapping[str, list[str]]) ->
     lines.append("")
     for rule in registry().values():
         lines.append(f"## {rule.id}\n")
-        lines.append(f"- **Level:** {rule.level} (per profile: {_levels(rule, profiles)})")
+        lines.append(f"- **Level:** {rule.level}")
+        lines.append(f"- **Level per profile:** {_levels(rule, profiles)}")
         lines.append(f"- **Svenska:** {rule.summary_sv}")
         lines.append(f"- **English:** {rule.summary_en}")
         kind = "condition" if rule.check is not None else "effect or phase refusal"
@@ -237,7 +238,7 @@ def _value_text(profile: Profile, name: str) -> str:
 def _profile_level(profile: Profile, rule_id: str) -> str:
     rule = registry().get(rule_id)
     level = profile.level(rule_id, rule.level if rule is not None else "must")
-    return level if rule_id in profile.rule_levels else f"{level} (the rule's own)"
+    return level if rule_id in profile.rule_levels else f"{level} (regelns egen nivå)"
 
 
 def profiles_md(profiles: Iterable[Profile]) -> str:
