@@ -755,3 +755,25 @@ def test_a_proposal_in_a_directory_extends_a_profile_beside_it(tmp_path: Path) -
     with pytest.raises(ProfileError, match=r"vastmanland@2-proposal\.toml: extends: expected a "
                        r"profile that does not extend itself"):
         load_profile("vastmanland", directory=tmp_path)
+
+
+# --- the package keeps its public names ---------------------------------------------------------
+
+
+def test_the_public_names_keep_their_import_paths() -> None:
+    """What ``sipcore.profiles`` and ``sipcore.scenarios`` exported as modules, they export as
+    packages."""
+    import sipcore.profiles as profiles
+    import sipcore.scenarios as scenarios
+
+    for name in ("CHILD_CONSENT_MODELS", "DURATION_UNITS", "LEVELS", "NATIONAL", "PARAMETERS",
+                 "PHASES", "PROFILE_RULES", "ChildConsent", "Duration", "DurationUnit", "Level",
+                 "PhaseName", "Profile", "Stamp", "Step", "bundled_profiles", "load_profile",
+                 "profile_in_force"):
+        assert name in profiles.__all__ and hasattr(profiles, name), name
+    for name in ("CLOSURE_REASONS", "REFUSAL_IDS", "STATUSES", "Expect", "ExpectObligation",
+                 "Failure", "ObligationCheck", "ObligationView", "Scenario", "ScenarioResult",
+                 "Step", "StepOutcome", "load_scenario", "resolve_profile", "run_scenario",
+                 "scenario_files", "step_outcomes"):
+        assert name in scenarios.__all__ and hasattr(scenarios, name), name
+    assert profiles.Step is not scenarios.Step
