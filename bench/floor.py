@@ -13,7 +13,10 @@ Each command checks, in the engine's order:
   failed and returning the ids of failed ``should`` rules as advice: consent in force and its
   scope, time-limited, oral consent documented, guardians for a child (age from the birth date),
   the child's view at the meeting, the coordinator's principal, the invitee and the substitute,
-  documented, contents, approver, goal horizons, close reason.
+  documented, contents, approver, goal horizons, close reason; and those of the people around
+  the person (DOMAIN.md §§11–12): the relatives and representative a command names are the
+  case's, none the person objects to, a representative's consent within a mandate, every
+  relative offered, the latest approved version handed to the person.
 
 It records one event per command, as a tuple (seq, at, command, arguments, phase, profile,
 acting unit, KVÅ code), and keeps approved plan versions unchanged (a follow-up copies the
@@ -173,7 +176,8 @@ def _consent(c: dict[str, Any], at: dt.datetime, day: dt.date, units: tuple[str,
 
 
 def open_case(*, at: Any, birth_date: Any, guardians: Any, units: Any, initiated_by: Any,
-              unit: Any, discharge_notice_at: Any = None) -> dict[str, Any]:
+              unit: Any, discharge_notice_at: Any = None,
+              need_identified_at: Any = None) -> dict[str, Any]:
     at = _at(at)
     if type(birth_date) is not dt.date or type(guardians) not in (list, tuple):
         raise Refused("person")
@@ -188,12 +192,15 @@ def open_case(*, at: Any, birth_date: Any, guardians: Any, units: Any, initiated
         "phase": "opened", "units": dict(units), "birth_date": birth_date,
         "guardians": tuple(guardians), "latest": at, "events": [], "consents": [],
         "coordinator": None, "invitees": (), "answers": [], "participants": (), "versions": [],
-        "opened_by": unit, "discharge": None,
+        "opened_by": unit, "discharge": None, "relatives": {}, "representatives": {},
+        "handed": set(),
     }
     _choice("initiated_by", initiated_by, ("person", "relative", "guardian", "staff"))
     _text("unit", unit)
     if discharge_notice_at is not None:
         c["discharge"] = _at(discharge_notice_at, "discharge_notice_at")
+    if need_identified_at is not None:
+        _at(need_identified_at, "need_identified_at")
     _declared(c, "unit", unit)
     _end(c, "open_case", at, (initiated_by, unit, c["discharge"]))
     return c
@@ -201,7 +208,8 @@ def open_case(*, at: Any, birth_date: Any, guardians: Any, units: Any, initiated
 
 def record_consent(c: dict[str, Any], *, at: Any, given_by: Any, form: Any, parties: Any,
                    valid_until: Any = None, journal_ref: Any = None, guardians: Any = None,
-                   information: Any = ()) -> None:
+                   information: Any = (), representative: Any = None, with_child: Any = False,
+                   mature: Any = False) -> None:
     at = _at(at)
     _choice("given_by", given_by, ("person", "guardians", "representative"))
     _choice("form", form, ("oral", "written"))
@@ -215,8 +223,16 @@ def record_consent(c: dict[str, Any], *, at: Any, given_by: Any, form: Any, part
     if valid_until is not None:
         _date("valid_until", valid_until)
     _declared(c, "parties", parties)
+    if representative is not None:
+        _opt_text("representative", representative)
+    _bool("with_child", with_child)
+    _bool("mature", mature)
     if guardians is not None and given_by != "guardians":
         raise Refused("guardians")
+    if representative is not None and given_by != "representative":
+        raise Refused("representative")
+    if (with_child and given_by != "guardians") or (mature and given_by != "person"):
+        raise Refused("with_child" if with_child else "mature")
     _begin(c, "record_consent", at)
     day = _day(at)
     failed = []
@@ -230,6 +246,10 @@ def record_consent(c: dict[str, Any], *, at: Any, given_by: Any, form: Any, part
             failed.append("consent.guardians")
     elif given_by == "guardians":
         failed.append("consent.guardians")
+    if given_by == "representative":
+        mandate = c["representatives"].get(representative)
+        if mandate is None or mandate[0] < day or not mandate[1]:
+            failed.append("consent.representative")
     _refuse(failed)
     c["consents"].append((at, parties, valid_until, given_by == "guardians"))
     if c["phase"] == "opened":
@@ -250,19 +270,23 @@ def appoint_coordinator(c: dict[str, Any], *, at: Any, person: Any, unit: Any) -
 
 
 def send_invitation(c: dict[str, Any], *, at: Any, meeting_at: Any, place: Any, form: Any,
-                    invitees: Any) -> None:
+                    invitees: Any, relatives: Any = ()) -> None:
     at = _at(at)
     meeting_at = _at(meeting_at, "meeting_at")
     _text("place", place)
     _choice("form", form, ("in_person", "video", "phone"))
     invitees = _ids("invitees", invitees)
+    relatives = _ids("relatives", relatives, empty_ok=True)
     _declared(c, "invitees", invitees)
+    _known(c, "relatives", relatives)
     _begin(c, "send_invitation", at)
     failed: list[str] = []
     _consent(c, at, _day(at), invitees, failed)
     if meeting_at <= at:
         failed.append("invitation.meeting_time")
+    _objected(c, relatives, failed)
     _refuse(failed)
+    c["offered"] = c.get("offered", ()) + relatives
     c["invitees"] = invitees
     c["answers"] = []
     c["phase"] = "invited"
@@ -289,20 +313,29 @@ def answer_invitation(c: dict[str, Any], *, at: Any, unit: Any, attending: Any,
 
 
 def hold_meeting(c: dict[str, Any], *, at: Any, participants: Any, person_present: Any = True,
-                 child_view: Any = None) -> None:
+                 child_view: Any = None, relatives: Any = (), representative: Any = None,
+                 leader: Any = None) -> None:
     at = _at(at)
     participants = _ids("participants", participants)
     if person_present is not True:
         _bool("person_present", person_present)
     if child_view is not None:
         _opt_text("child_view", child_view)
+    relatives = _ids("relatives", relatives, empty_ok=True)
+    for name, value in (("representative", representative), ("leader", leader)):
+        if value is not None:
+            _opt_text(name, value)
     _declared(c, "participants", participants)
+    _known(c, "relatives", relatives)
+    if representative is not None and representative not in c["representatives"]:
+        raise Refused("representative")
     _begin(c, "hold_meeting", at)
     day = _day(at)
     failed: list[str] = []
     _consent(c, at, day, participants, failed)
     if _is_child(c, day) and not (child_view or "").strip():
         failed.append("meeting.child_view")
+    _objected(c, relatives, failed)
     _refuse(failed)
     c["participants"] = participants
     c["versions"].append({"notes": [], "follow_up": None, "documented": None, "approved": None})
@@ -378,13 +411,32 @@ def approve_plan(c: dict[str, Any], *, at: Any, by: Any, with_person: Any = True
     _refuse(failed)
     horizons = {note[2] for note in draft["notes"] if note[0] == "goal"}
     advice = [] if {"short", "long"} <= horizons else ["plan.goal_horizons"]
+    offered = c.get("offered", ())
+    if any(not objects and r not in offered for r, objects in c["relatives"].items()):
+        advice.append("relatives.offered")
     draft["approved"] = (at, by, with_person)
     c["phase"] = "active"
     _end(c, "approve_plan", at, (by, with_person))
     return advice
 
 
-def start_follow_up(c: dict[str, Any], *, at: Any, participants: Any = ()) -> None:
+def _known(c: dict[str, Any], name: str, relatives: tuple[str, ...]) -> None:
+    if any(r not in c["relatives"] for r in relatives):
+        raise Refused(name)
+
+
+def _objected(c: dict[str, Any], relatives: tuple[str, ...], failed: list[str]) -> None:
+    if any(c["relatives"][r] for r in relatives):
+        failed.append("relatives.objection")
+
+
+def _handed(c: dict[str, Any]) -> list[str]:
+    """The advice plan.handed_to_person: the latest approved version not handed out."""
+    approved = [n for n, v in enumerate(c["versions"], start=1) if v["approved"]]
+    return ["plan.handed_to_person"] if approved and approved[-1] not in c["handed"] else []
+
+
+def start_follow_up(c: dict[str, Any], *, at: Any, participants: Any = ()) -> list[str]:
     at = _at(at)
     participants = _ids("participants", participants, empty_ok=True)
     _declared(c, "participants", participants)
@@ -392,20 +444,24 @@ def start_follow_up(c: dict[str, Any], *, at: Any, participants: Any = ()) -> No
     failed: list[str] = []
     _consent(c, at, _day(at), participants, failed)
     _refuse(failed)
+    advice = _handed(c)
     last = c["versions"][-1]
     c["versions"].append(
         {"notes": list(last["notes"]), "follow_up": None, "documented": None, "approved": None}
     )
     c["phase"] = "drafting"
     _end(c, "start_follow_up", at, participants, kva="AW010")
+    return advice
 
 
-def close_case(c: dict[str, Any], *, at: Any, reason: Any = None) -> None:
+def close_case(c: dict[str, Any], *, at: Any, reason: Any = None) -> list[str]:
     at = _at(at)
     if reason is not None:
         _opt_text("reason", reason)
     _begin(c, "close_case", at)
     if reason not in ("goals_met", "no_longer_needed"):
         raise Refused("case.close_reason")
+    advice = _handed(c)
     c["phase"] = "closed"
     _end(c, "close_case", at, reason)
+    return advice

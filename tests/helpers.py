@@ -178,6 +178,11 @@ EDITS: dict[str, dict[str, Any]] = {
     "add_intervention": {"text": "Boendestöd", "unit": "hemtjanst", "responsible": "Eva Lund"},
     "add_note": {"text": "Ringer på fredag", "heading": "Övrigt"},
     "set_follow_up": {"date": dt.date(2026, 12, 1), "place": "Hemma"},
+    # the plan's other parts (DOMAIN.md §12.1)
+    "add_action_plan": {"text": "Vid oro: ring mottagningen"},
+    "add_own_action": {"text": "Går på promenad varje dag"},
+    "add_contact": {"unit": "hemtjanst", "person": "Eva Lund", "reach": "010-123 45 67"},
+    "add_coordination": {"text": "Samordnas av vårdcentralen"},
 }
 
 
@@ -201,6 +206,13 @@ def valid_args(command: str, when: dt.datetime) -> dict[str, Any]:
         "withdraw_consent": {},
         "record_death": {},
         "close_case": {"reason": "goals_met"},
+        # the people around the person and the whole plan (DOMAIN.md §§11–12)
+        "record_relative": {"id": "syster", "relation": "syster"},
+        "register_representative": {
+            "id": "gm1", "kind": "god_man", "valid_until": dt.date(2030, 1, 1),
+            "covers_consent": True, "journal_ref": "J-3"},
+        "appoint_meeting_leader": {"person": "Lisa Holm", "unit": "hemtjanst"},
+        "hand_out_plan": {"version": 1, "to": ["person"]},
     }
     return {"at": when} | args[command]
 

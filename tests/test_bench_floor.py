@@ -313,9 +313,10 @@ DEVIATIONS = [
         ("record_consent", {**BY_PERSON, "guardians": ["g1"]}), bad("guardians")),
     row("consent_child_by_person", upto("record_consent", **child()),
         ("record_consent", BY_PERSON), refused("consent.guardians")),
+    # v2 (DOMAIN.md §11.2): a representative's consent names a registered representative.
     row("consent_child_by_representative", upto("record_consent", **child()),
         ("record_consent", {**BY_PERSON, "given_by": "representative"}),
-        refused("consent.guardians")),
+        refused("consent.guardians", "consent.representative")),
     row("consent_child_one_guardian_missing", upto("record_consent", **child()),
         ("record_consent", {**BY_GUARDIANS, "guardians": ["g1"]}), refused("consent.guardians")),
     row("consent_child_unknown_guardian", upto("record_consent", **child()),

@@ -85,6 +85,44 @@ def refused() -> SipCase:
     return case
 
 
+def people() -> SipCase:
+    """The people around the person and the whole plan (DOMAIN.md §§11–12): relatives, a
+    representative, a meeting leader, every plan part, the hand-out, a follow-up invitation
+    answered and revoked in active."""
+    clock = Clock()
+    case = SipCase.open_case(
+        at=clock.now, profile=profile(), person=ADULT, units=UNITS, initiated_by="relative",
+        unit="vc", need_identified_at=at(2026, 2, 20, 9, 0),
+    )
+    case.record_relative(at=clock(), id="syster", relation="syster")
+    case.record_relative(at=clock(), id="exman", relation="tidigare make", person_objects=True)
+    case.register_representative(at=clock(), id="gm1", kind="god_man",
+                                 valid_until=dt.date(2027, 12, 31), covers_consent=True,
+                                 journal_ref="J-2026-5")
+    case.record_consent(at=clock(), given_by="representative", representative="gm1",
+                        form="written", parties=["vc", "hemtjanst"],
+                        valid_until=dt.date(2027, 3, 1))
+    case.appoint_coordinator(at=clock(), person=COORDINATOR, unit="vc")
+    case.appoint_meeting_leader(at=clock(), person="Lisa Holm", unit="hemtjanst")
+    case.send_invitation(**invitation(clock(), ("hemtjanst",)), relatives=["syster"])
+    case.hold_meeting(at=clock(days=7), participants=["vc", "hemtjanst"], person_present=False,
+                      relatives=["syster"], representative="gm1", leader="Lisa Holm")
+    case.add_need(at=clock(), text="Stöd i vardagen")
+    case.add_intervention(at=clock(), text="Boendestöd", unit="hemtjanst")
+    case.add_action_plan(at=clock(), text="Vid oro: ring boendestödet")
+    case.add_own_action(at=clock(), text="Handlar själv på fredagar")
+    case.add_contact(at=clock(), unit="hemtjanst", person="Eva Lund", reach="010-123 45 67")
+    case.add_coordination(at=clock(), text="Samordningsansvarig stämmer av varje månad")
+    case.set_follow_up(at=clock(), date=dt.date(2026, 9, 1))
+    case.document_plan(at=clock())
+    case.approve_plan(at=clock(), by=COORDINATOR)
+    case.hand_out_plan(at=clock(), version=1, to=["person", "syster", "hemtjanst"])
+    case.send_invitation(**invitation(clock(), ("hemtjanst",)))
+    case.answer_invitation(at=clock(), unit="hemtjanst", attending=True)
+    case.revoke_invitation(at=clock())
+    return case
+
+
 CASES: dict[str, Callable[[], SipCase]] = {
     "withdrawn": lifecycle,
     "closed": lambda: lifecycle("close_case"),
@@ -92,6 +130,7 @@ CASES: dict[str, Callable[[], SipCase]] = {
     "declined": declined,
     "refused": refused,
     "active": lambda: walk("active")[0],
+    "people": people,
 }
 
 

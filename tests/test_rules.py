@@ -646,6 +646,7 @@ def test_every_command_applies_in_some_phase(command: str) -> None:
         "send_invitation": "coordinated", "answer_invitation": "invited",
         "revoke_invitation": "invited", "hold_meeting": "answered", "document_plan": "ready",
         "approve_plan": "ready", "start_follow_up": "active",
+        "appoint_meeting_leader": "coordinated", "hand_out_plan": "active",
     }.get(command, "drafting")
     case, clock = walk(start)
     getattr(case, command)(**valid_args(command, clock()))
@@ -984,6 +985,10 @@ def test_every_rule_of_the_contract_is_registered() -> None:
         "plan.contents", "plan.goal_horizons", "plan.approver", "plan.follow_up_needs_approved",
         # DOMAIN.md v2 §5 (issue 11): a meeting after the invitation; approval with the person.
         "invitation.meeting_time", "plan.with_person",
+        # DOMAIN.md v2 §§11–12 (issue 13): the people around the person and the whole plan.
+        "relatives.objection", "relatives.offered", "consent.representative",
+        "meeting.representative", "consent.child_together", "meeting.leader",
+        "plan.handed_to_person",
     }
     assert set(registry()) == contract
     assert all(r.refs for r in registry().values())

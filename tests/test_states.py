@@ -35,9 +35,10 @@ CONTRACT: dict[str, list[tuple[set[Phase], Phase | None]]] = {
     "update_guardians": [(OPEN, None)],
     "appoint_coordinator": [(OPEN, None)],
     "record_preferences": [({OPENED, CONSENTED}, None)],
-    "send_invitation": [({CONSENTED}, INVITED)],
-    "answer_invitation": [({INVITED}, None)],
-    "revoke_invitation": [({INVITED}, CONSENTED)],
+    # DOMAIN.md v2 §12.4, §15: invitations to follow-up meetings in active.
+    "send_invitation": [({CONSENTED}, INVITED), ({ACTIVE}, None)],
+    "answer_invitation": [({INVITED}, None), ({ACTIVE}, None)],
+    "revoke_invitation": [({INVITED}, CONSENTED), ({ACTIVE}, None)],
     "hold_meeting": [({INVITED}, DRAFTING)],
     "add_need": [({DRAFTING}, None)],
     "add_goal": [({DRAFTING}, None)],
@@ -51,12 +52,22 @@ CONTRACT: dict[str, list[tuple[set[Phase], Phase | None]]] = {
     "withdraw_consent": [({CONSENTED, INVITED, DRAFTING, ACTIVE}, CLOSED)],
     "record_death": [(OPEN, CLOSED)],
     "close_case": [(OPEN, CLOSED)],
+    # DOMAIN.md v2 §§11–12: the people around the person and the whole plan.
+    "record_relative": [(OPEN, None)],
+    "register_representative": [(OPEN, None)],
+    "appoint_meeting_leader": [({CONSENTED, INVITED}, None)],
+    "add_action_plan": [({DRAFTING}, None)],
+    "add_own_action": [({DRAFTING}, None)],
+    "add_contact": [({DRAFTING}, None)],
+    "add_coordination": [({DRAFTING}, None)],
+    "hand_out_plan": [({ACTIVE}, None)],
 }
 
 # Phases where a command is refused under a rule's id instead of transition.not_allowed.
 PHASE_REFUSALS = {
     **{(ACTIVE, c): "plan.locked" for c in
-       ("add_need", "add_goal", "add_intervention", "add_note", "set_follow_up")},
+       ("add_need", "add_goal", "add_intervention", "add_note", "set_follow_up",
+        "add_action_plan", "add_own_action", "add_contact", "add_coordination")},
     (DRAFTING, "start_follow_up"): "plan.follow_up_needs_approved",
 }
 

@@ -32,18 +32,21 @@ from sipcore.commands import (
     MeetingForm,
     OpenCase,
     PrefValue,
+    RepresentativeKind,
     WithdrawConsent,
     aware,
     build,
 )
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
+from sipcore.document import PlanDocument, plan_document
 from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import Declaration, Event, OpeningEvent
-from sipcore.findings import Finding
+from sipcore.findings import Finding, Lang
 from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
+from sipcore.people import Handout, MeetingLeader, Relative, Representative
 from sipcore.plan import NoteView, PlanVersion
 from sipcore.profiles import Profile, Stamp
 from sipcore.states import CLOSED, Phase
@@ -89,6 +92,11 @@ class SipCase:
     versions: tuple[PlanVersion, ...] = ()
     guardians: tuple[str, ...] | None = None  # as updated; None: as declared
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
+    # The people around the person and the whole plan (DOMAIN.md §§11–12).
+    relatives: tuple[Relative, ...] = ()
+    representatives: tuple[Representative, ...] = ()
+    meeting_leader: MeetingLeader | None = None
+    handouts: tuple[Handout, ...] = ()
 
     # --- creating a case ---------------------------------------------------------------------
 
@@ -103,16 +111,20 @@ class SipCase:
         initiated_by: Initiator,
         unit: str,
         discharge_notice_at: dt.datetime | None = None,
+        need_identified_at: dt.datetime | None = None,
     ) -> SipCase:
         """Open a case for ``person`` with the declared ``units`` (id → principal), opened by
         ``unit`` on the initiative of ``initiated_by``; ``discharge_notice_at`` (when the notice
-        that the patient is utskrivningsklar was sent) makes it a discharge SIP.
+        that the patient is utskrivningsklar was sent) makes it a discharge SIP;
+        ``need_identified_at`` (when the need was identified) starts the start deadline.
 
         Bad input (:class:`~sipcore.errors.InputError`): a naive time, an unknown unit or
-        value, a birth date after the opening, a discharge notice after ``at``."""
+        value, a birth date after the opening, a discharge notice or an identified need after
+        ``at``."""
         return cls._open(at, profile, person, units, {
             "initiated_by": initiated_by, "unit": unit,
             "discharge_notice_at": discharge_notice_at,
+            "need_identified_at": need_identified_at,
         })
 
     @classmethod
@@ -139,6 +151,10 @@ class SipCase:
         notice = command.discharge_notice_at
         if notice is not None and notice > at:
             raise InputError("discharge_notice_at", "a time at or before the opening (at)", notice)
+        identified = command.need_identified_at
+        if identified is not None and identified > at:
+            raise InputError("need_identified_at", "a time at or before the opening (at)",
+                             identified)
         event = OpeningEvent(
             1, at, command, states.OPENED, profile.stamp,
             unit=command.unit, declaration=declaration,
@@ -293,9 +309,16 @@ class SipCase:
 
     @property
     def invitation(self) -> Invitation | None:
-        """The invitation in force (sent, not revoked), while the case is invited."""
+        """The invitation in force (sent, not revoked), while the case is invited; in
+        ``active``, the invitation to a follow-up meeting sent since the approval and not
+        revoked (DOMAIN.md §12.4)."""
         if self.phase is states.INVITED and self.invitations:
             return self.invitations[-1]
+        if self.phase is states.ACTIVE and self.invitations:
+            latest, approved_at = self.invitations[-1], self.versions[-1].approved_at
+            if latest.revoked_at is None and approved_at is not None and (
+                    latest.sent_at >= approved_at):
+                return latest
         return None
 
     @property
@@ -323,6 +346,7 @@ class SipCase:
             NoteView(
                 number, i, n.kind, None if void else n.text, n.added_at, void,
                 n.horizon, n.unit, n.responsible, n.heading,
+                None if void else n.person, None if void else n.reach,
             )
             for i, n in enumerate(self.versions[number - 1].notes, start=1)
         )
@@ -452,14 +476,22 @@ class SipCase:
         journal_ref: str | None = None,
         information: Ids = (),
         valid_until: dt.date | None = None,
+        representative: str | None = None,
+        with_child: bool = False,
+        mature: bool = False,
     ) -> Outcome:
         """Record a consent: who gave it (``guardians`` name every guardian when
-        ``given_by="guardians"``), in what form, for which parties, until when.
+        ``given_by="guardians"``, ``representative`` the registered representative when
+        ``given_by="representative"``), in what form, for which parties, until when;
+        ``with_child``: the child consented with the guardians; ``mature``: the staff judged the
+        child mature to consent alone (with ``journal_ref``).
         Refuses with: ``consent.time_limited``, ``consent.oral_documented``,
-        ``consent.guardians``."""
+        ``consent.guardians``, ``consent.representative``; advice ``consent.child_together``
+        (where the profile says)."""
         return self._run("record_consent", at, {
             "given_by": given_by, "form": form, "parties": parties, "guardians": guardians,
             "journal_ref": journal_ref, "information": information, "valid_until": valid_until,
+            "representative": representative, "with_child": with_child, "mature": mature,
         })
 
     def refuse_consent(self, *, at: dt.datetime, journal_ref: str) -> Outcome:
@@ -484,13 +516,15 @@ class SipCase:
 
     def send_invitation(
         self, *, at: dt.datetime, meeting_at: dt.datetime, place: str, form: MeetingForm,
-        invitees: Ids,
+        invitees: Ids, relatives: Ids = (),
     ) -> Outcome:
-        """Send the written invitation to the SIP meeting. Refuses with:
-        ``consent.required``, ``consent.scope``, ``invitation.coordinator`` (where the profile
-        says), ``invitation.meeting_time``."""
+        """Send the written invitation to the SIP meeting (in ``active``: to a follow-up
+        meeting), with the ``relatives`` invited. Refuses with: ``consent.required``,
+        ``consent.scope``, ``invitation.coordinator`` (where the profile says),
+        ``invitation.meeting_time``, ``relatives.objection``."""
         return self._run("send_invitation", at, {
             "meeting_at": meeting_at, "place": place, "form": form, "invitees": invitees,
+            "relatives": relatives,
         })
 
     def answer_invitation(
@@ -510,13 +544,17 @@ class SipCase:
 
     def hold_meeting(
         self, *, at: dt.datetime, participants: Ids, person_present: bool = True,
-        child_view: str | None = None,
+        child_view: str | None = None, relatives: Ids = (), representative: str | None = None,
+        leader: str | None = None,
     ) -> Outcome:
-        """Hold the SIP meeting: version 1 of the plan is drawn up. Refuses with:
-        ``consent.required``, ``consent.scope``, ``meeting.child_view``."""
+        """Hold the SIP meeting: version 1 of the plan is drawn up, with the ``relatives`` and
+        the ``representative`` taking part, led by ``leader``. Refuses with:
+        ``consent.required``, ``consent.scope``, ``meeting.child_view``,
+        ``relatives.objection``, ``meeting.representative``, ``meeting.leader``."""
         return self._run("hold_meeting", at, {
             "participants": participants, "person_present": person_present,
-            "child_view": child_view,
+            "child_view": child_view, "relatives": relatives, "representative": representative,
+            "leader": leader,
         })
 
     def add_need(self, *, at: dt.datetime, text: str) -> Outcome:
@@ -553,13 +591,14 @@ class SipCase:
     def approve_plan(self, *, at: dt.datetime, by: str, with_person: bool = True) -> Outcome:
         """Approve the draft: it is locked. Refuses with: ``consent.required``,
         ``plan.documented``, ``plan.contents``, ``plan.approver``; advice
-        ``plan.goal_horizons`` (must in Jönköping), ``plan.with_person``."""
+        ``plan.goal_horizons`` (must in Jönköping), ``plan.with_person``,
+        ``relatives.offered``."""
         return self._run("approve_plan", at, {"by": by, "with_person": with_person})
 
     def start_follow_up(self, *, at: dt.datetime, participants: Ids = ()) -> Outcome:
         """Hold the follow-up meeting: version N+1 opens with copies of version N's notes.
         Refuses with: ``plan.follow_up_needs_approved``, ``consent.required``,
-        ``consent.scope``."""
+        ``consent.scope``; advice ``plan.handed_to_person``."""
         return self._run("start_follow_up", at, {"participants": participants})
 
     def withdraw_consent(self, *, at: dt.datetime) -> Outcome:
@@ -573,8 +612,78 @@ class SipCase:
         return self._run("record_death", at, {})
 
     def close_case(self, *, at: dt.datetime, reason: CloseReason | None = None) -> Outcome:
-        """Close the case with its reason. Refuses with: ``case.close_reason``."""
+        """Close the case with its reason. Refuses with: ``case.close_reason``; advice
+        ``plan.handed_to_person``."""
         return self._run("close_case", at, {"reason": reason})
+
+    # --- the people around the person and the whole plan (DOMAIN.md §§11–12) ---------------
+
+    def relative(self, relative_id: str) -> Relative | None:
+        """The relative recorded under ``relative_id``, if any."""
+        return next((r for r in self.relatives if r.id == relative_id), None)
+
+    def representative(self, representative_id: str) -> Representative | None:
+        """The representative registered under ``representative_id``, if any."""
+        return next((r for r in self.representatives if r.id == representative_id), None)
+
+    def mandate_in_force(self, representative_id: str | None, day: dt.date) -> bool:
+        """Whether the representative's mandate holds on ``day``."""
+        found = self.representative(representative_id or "")
+        return found is not None and found.in_force(day)
+
+    def plan_document(
+        self, version: int | None = None, lang: Lang = "sv"
+    ) -> PlanDocument:
+        """Plan ``version`` (default: the latest) as the person and the units read it, as
+        plain text (``.text``) and HTML (``.html``); a voided version renders as voided."""
+        return plan_document(self, version, lang)
+
+    def record_relative(
+        self, *, at: dt.datetime, id: str, relation: str, person_objects: bool = False
+    ) -> Outcome:
+        """Record a relative (närstående) and whether the person objects to their taking part;
+        a later record for the same ``id`` replaces the earlier."""
+        return self._run("record_relative", at, {"id": id, "relation": relation,
+                                                 "person_objects": person_objects})
+
+    def register_representative(
+        self, *, at: dt.datetime, id: str, kind: RepresentativeKind, valid_until: dt.date,
+        covers_consent: bool, journal_ref: str,
+    ) -> Outcome:
+        """Register a representative (god man, förvaltare, framtidsfullmakt,
+        anhörigbehörighet, fullmakt) with the mandate's end and whether it covers consent.
+        Bad input: a mandate that has expired (``valid_until`` before ``at``'s date)."""
+        return self._run("register_representative", at, {
+            "id": id, "kind": kind, "valid_until": valid_until,
+            "covers_consent": covers_consent, "journal_ref": journal_ref,
+        })
+
+    def appoint_meeting_leader(self, *, at: dt.datetime, person: str, unit: str) -> Outcome:
+        """Appoint the meeting leader (mötesledare) before the meeting."""
+        return self._run("appoint_meeting_leader", at, {"person": person, "unit": unit})
+
+    def add_action_plan(self, *, at: dt.datetime, text: str) -> Outcome:
+        """Add the action plan for possible and expected situations. Refuses with:
+        ``plan.locked``."""
+        return self._run("add_action_plan", at, {"text": text})
+
+    def add_own_action(self, *, at: dt.datetime, text: str) -> Outcome:
+        """Add what the person does themself. Refuses with: ``plan.locked``."""
+        return self._run("add_own_action", at, {"text": text})
+
+    def add_contact(self, *, at: dt.datetime, unit: str, person: str, reach: str) -> Outcome:
+        """Add a contact person of a unit and how to reach them. Refuses with:
+        ``plan.locked``."""
+        return self._run("add_contact", at, {"unit": unit, "person": person, "reach": reach})
+
+    def add_coordination(self, *, at: dt.datetime, text: str) -> Outcome:
+        """Add how the interventions are coordinated. Refuses with: ``plan.locked``."""
+        return self._run("add_coordination", at, {"text": text})
+
+    def hand_out_plan(self, *, at: dt.datetime, version: int, to: Ids) -> Outcome:
+        """Hand approved plan ``version`` to ``to``: ``"person"``, ``"guardians"``, relative
+        ids and unit ids. Refuses with: ``consent.scope``, ``relatives.objection``."""
+        return self._run("hand_out_plan", at, {"version": version, "to": to})
 
 
 def _command_name(command: object) -> str:

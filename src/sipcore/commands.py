@@ -262,11 +262,16 @@ def arg(
     unit: bool = False,
     decided: bool = False,
     default: Any = attrs.NOTHING,
+    later: bool = False,
 ) -> Any:
     """An argument field of ``kind``; ``unit=True`` marks ids that must be declared units and
-    ``decided=True`` a value the case decides (the caller does not give it)."""
+    ``decided=True`` a value the case decides (the caller does not give it). ``later=True``
+    marks an optional argument added to a command after its first release: an event writes it
+    only where it differs from its default, so that events stored before it existed are written
+    back exactly as they were."""
     spec = KINDS[kind] if isinstance(kind, str) else kind
-    return attrs.field(default=default, metadata={"kind": spec, "unit": unit, "decided": decided})
+    return attrs.field(default=default, metadata={"kind": spec, "unit": unit, "decided": decided,
+                                                  "later": later})
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -364,6 +369,9 @@ class OpenCase(Command):
     initiated_by: Initiator = arg(_choice(INITIATORS))
     unit: str = arg("text", unit=True)
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
+    # When the need of a SIP was identified, if before the opening: the start deadline counts
+    # from it (DOMAIN.md §12.4).
+    need_identified_at: dt.datetime | None = arg("opt_aware", default=None, later=True)
 
 
 @arguments_of("decline_case")
@@ -382,12 +390,27 @@ class RecordConsent(Command):
     journal_ref: str | None = arg("opt_text", default=None)
     information: tuple[str, ...] = arg("opt_ids", default=())
     valid_until: dt.date | None = arg("opt_date", default=None)
+    # The people around the person (DOMAIN.md §11): the registered representative who gives
+    # the consent; the child consents together with the guardians; the staff judged a child
+    # mature enough to consent alone (with journal_ref).
+    representative: str | None = arg("opt_text", default=None, later=True)
+    with_child: bool = arg("bool", default=False, later=True)
+    mature: bool = arg("bool", default=False, later=True)
 
     @classmethod
     def cross_check(cls, values: Mapping[str, Any]) -> None:
         guardians = values.get("guardians")
-        if values.get("given_by") != "guardians" and guardians is not None:
+        given_by = values.get("given_by")
+        if given_by != "guardians" and guardians is not None:
             raise InputError("guardians", "absent unless given_by is 'guardians'", guardians)
+        representative = values.get("representative")
+        if given_by != "representative" and representative is not None:
+            raise InputError("representative", "absent unless given_by is 'representative'",
+                             representative)
+        if given_by != "guardians" and values.get("with_child"):
+            raise InputError("with_child", "false unless given_by is 'guardians'", True)
+        if given_by != "person" and values.get("mature"):
+            raise InputError("mature", "false unless given_by is 'person' (the child)", True)
 
 
 @arguments_of("refuse_consent")
@@ -416,10 +439,15 @@ class SendInvitation(Command):
     place: str = arg("text")
     form: MeetingForm = arg(_choice(MEETING_FORMS))
     invitees: tuple[str, ...] = arg("ids", unit=True)
+    relatives: tuple[str, ...] = arg("opt_ids", default=(), later=True)  # recorded ones (§11.1)
 
     @property
     def units_taking_part(self) -> tuple[str, ...]:
         return self.invitees
+
+    @property
+    def relatives_named(self) -> tuple[str, ...]:
+        return self.relatives
 
 
 @arguments_of("answer_invitation")
@@ -443,10 +471,19 @@ class HoldMeeting(Command):
     participants: tuple[str, ...] = arg("ids", unit=True)
     person_present: bool = arg("bool", default=True)
     child_view: str | None = arg("opt_text", default=None)
+    # The people around the person (DOMAIN.md §11): relatives taking part, a representative
+    # taking part (instead of the person), the meeting's leader (a person).
+    relatives: tuple[str, ...] = arg("opt_ids", default=(), later=True)
+    representative: str | None = arg("opt_text", default=None, later=True)
+    leader: str | None = arg("opt_text", default=None, later=True)
 
     @property
     def units_taking_part(self) -> tuple[str, ...]:
         return self.participants
+
+    @property
+    def relatives_named(self) -> tuple[str, ...]:
+        return self.relatives
 
 
 @arguments_of("add_need")
@@ -630,3 +667,113 @@ def load(command: str, values: Mapping[str, Any]) -> Command:
     """Check the arguments of a recorded ``command`` (read back from an event), the values
     the case decided included."""
     return _LOADERS[command].make(values, None)
+
+
+# --- the people around the person and the whole plan (DOMAIN.md §§11–12) ----------------------
+
+RepresentativeKind = Literal["god_man", "forvaltare", "framtidsfullmakt", "anhorigbehorighet",
+                             "fullmakt"]
+REPRESENTATIVE_KINDS: tuple[RepresentativeKind, ...] = get_args(RepresentativeKind)
+HAND_OUT_TO = ("person", "guardians")  # besides relative ids and unit ids
+
+
+def _version_number(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputTypeError(name, "a plan version number (1, 2, …)", value)
+    if value < 1:
+        raise InputError(name, "a plan version number (1, 2, …)", value)
+    return value
+
+
+_VERSION = ArgKind("version", "a plan version number (1, 2, …)", _version_number, _same, _same)
+
+
+class NamesRelatives(Protocol):
+    """The arguments of a command that names relatives (invited, at the meeting, handed the
+    plan): what the person's objections are checked against."""
+
+    @property
+    def relatives_named(self) -> tuple[str, ...]: ...
+
+
+@arguments_of("record_relative")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class RecordRelative(Command):
+    """A relative (närstående) of the person; a later call for the same id replaces it."""
+
+    id: str = arg("text")
+    relation: str = arg("text")
+    person_objects: bool = arg("bool", default=False)
+
+
+@arguments_of("register_representative")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class RegisterRepresentative(Command):
+    """A representative (företrädare) acting for the person within a mandate until
+    ``valid_until`` (inclusive); ``covers_consent``: the mandate covers consenting to SIP."""
+
+    id: str = arg("text")
+    kind: RepresentativeKind = arg(_choice(REPRESENTATIVE_KINDS))
+    valid_until: dt.date = arg("date")
+    covers_consent: bool = arg("bool")
+    journal_ref: str = arg("text")
+
+
+@arguments_of("appoint_meeting_leader")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class AppointMeetingLeader(Command):
+    person: str = arg("text")
+    unit: str = arg("text", unit=True)
+
+
+@arguments_of("add_action_plan")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class AddActionPlan(Command):
+    text: str = arg("text")
+
+
+@arguments_of("add_own_action")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class AddOwnAction(Command):
+    text: str = arg("text")
+
+
+@arguments_of("add_contact")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class AddContact(Command):
+    unit: str = arg("text", unit=True)
+    person: str = arg("text")
+    reach: str = arg("text")
+
+
+@arguments_of("add_coordination")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class AddCoordination(Command):
+    text: str = arg("text")
+
+
+@arguments_of("hand_out_plan")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class HandOutPlan(Command):
+    """Hand approved plan ``version`` to ``to``: ``"person"``, ``"guardians"``, relative ids
+    and unit ids."""
+
+    version: int = arg(_VERSION)
+    to: tuple[str, ...] = arg("ids")
+
+    @property
+    def units_taking_part(self) -> tuple[str, ...]:
+        return tuple(i for i in self.to if i not in HAND_OUT_TO)
+
+    @property
+    def relatives_named(self) -> tuple[str, ...]:
+        return self.units_taking_part
+
+
+# The commands registered after the specs above were worked out.
+_SPECS.update(
+    (c, _Spec.of(c, parameters(c))) for c in COMMAND_ARGS if c not in _SPECS
+)
+_LOADERS.update(
+    (c, _Spec.of(c, attrs.fields(cls))) for c, cls in COMMAND_ARGS.items() if c not in _LOADERS
+)

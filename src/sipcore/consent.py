@@ -36,9 +36,11 @@ _FB_6_2 = Cite("fb_6_2", "1 st.", "Barnet står under vårdnad till dess det fyl
 @rule(
     "consent.required", "must",
     sv="Samtycke ska gälla vid tidpunkten: lämnat, inte återkallat och inte utgånget; "
-       "vårdnadshavares samtycke gäller bara medan den enskilde är barn.",
+       "vårdnadshavares samtycke gäller bara medan den enskilde är barn, en företrädares bara "
+       "medan uppdraget gäller.",
     en="Consent must be in force at the time: given, not withdrawn and not expired; a "
-       "guardians' consent holds only while the person is a child.",
+       "guardians' consent holds only while the person is a child, a representative's only "
+       "while the mandate does.",
     sources=(
         Cite("hsl_16_4", "2 st.", "om den enskilde samtycker till det"),
         Cite("sol_10_8", "1 st.", "om den enskilde samtycker till att den upprättas"),
@@ -73,7 +75,8 @@ def consent_required(ctx: Context[object]) -> Failed | None:
 )
 def consent_scope(ctx: Context[TakesPart]) -> Failed | None:
     parties = parties_consented(ctx.case, ctx.at, ctx.day)
-    outside = tuple(unit for unit in ctx.args.units_taking_part if unit not in parties)
+    units = ctx.case.units  # a hand-out names people too: only its units need consent
+    outside = tuple(u for u in ctx.args.units_taking_part if u not in parties and u in units)
     return Failed("units", units=outside) if outside else None
 
 
@@ -110,10 +113,12 @@ def consent_oral_documented(ctx: Context[RecordConsent]) -> Failed | None:
 
 @rule(
     "consent.guardians", "must",
-    sv="För barn under 18 år ger vårdnadshavarna samtycket, samtliga vårdnadshavare; en vuxen "
-       "samtycker själv.",
-    en="For a child under 18 the guardians give consent, every custodial guardian; an adult "
-       "consents in person.",
+    sv="För barn under 18 år ger vårdnadshavarna samtycket, samtliga vårdnadshavare (där "
+       "profilen medger det kan ett moget barn samtycka själv, med personalens bedömning i "
+       "journalen); en vuxen samtycker själv.",
+    en="For a child under 18 the guardians give consent, every custodial guardian (where the "
+       "profile allows it a mature child may consent alone, with the staff's judgement in the "
+       "journal); an adult consents in person.",
     sources=(
         Cite("src_000", "steg 2", "Oavsett barnets ålder är det alltid vårdnadshavarna som ska "
              "ge sitt samtycke till SIP-mötet"),
@@ -124,12 +129,18 @@ def consent_oral_documented(ctx: Context[RecordConsent]) -> Failed | None:
              "rör barnets personliga angelägenheter"),
         Cite("fb_6_13", "", "Står barnet under vårdnad av två vårdnadshavare, skall vad som "
              "sägs i 11 eller 12 § gälla dem tillsammans"),
+        Cite("sthlm_1177_sip_barn", "", "Ditt barn kan ge samtycket själv om hen vill och kan, "
+             "annars är det du som förälder som ger samtycket"),
     ),
 )
 def consent_guardians(ctx: Context[RecordConsent]) -> Failed | None:
     person, given_by = ctx.case.person, ctx.args.given_by
     if not ctx.case.is_child_on(ctx.day):
         return Failed("adult_by_guardians") if given_by == "guardians" else None
+    if given_by == "person" and ctx.profile.child_consent == "child_if_mature":
+        # A mature child consents alone, on the staff's recorded judgement (DOMAIN.md §11.3).
+        judged = ctx.args.mature and (ctx.args.journal_ref or "").strip()
+        return None if judged else Failed("missing", parts=("mature", "journal_ref"))
     if given_by != "guardians":
         return Failed("child_by", value=given_by)
     if not person.guardians:
@@ -205,7 +216,13 @@ class Consent:
 def consents_in_force(case: SipCase, at: dt.datetime, day: dt.date) -> list[Consent]:
     """The consents of ``case`` in force at ``at`` (whose local date is ``day``)."""
     child = case.is_child_on(day)
-    return [c for c in case.consents if c.in_force(at, day, child)]
+    return [
+        c for c in case.consents
+        if c.in_force(at, day, child)
+        # a representative's consent holds while the mandate does (DOMAIN.md §11.2)
+        and (c.args.given_by != "representative"
+             or case.mandate_in_force(c.args.representative, day))
+    ]
 
 
 def parties_consented(case: SipCase, at: dt.datetime, day: dt.date) -> set[str]:

@@ -85,6 +85,8 @@ class Event:
             "args": {
                 f.name: f.metadata["kind"].dump(getattr(self.args, f.name))
                 for f in attrs.fields(type(self.args))
+                # an argument added later is written where it is given (DOMAIN.md §§11–12)
+                if not f.metadata["later"] or getattr(self.args, f.name) != f.default
             },
             "phase": str(self.phase),
             "profile": self.profile,

@@ -77,6 +77,24 @@ _TEXTS: dict[str, tuple[str, str]] = {
                             "the follow-up {date} is not after {date2}"),
     "without_person": ("godkänd utan den enskilde", "approved without the person"),
     "phase": ("i fasen {value}", "in phase {value}"),
+    # the people around the person and the whole plan (DOMAIN.md §§11–12)
+    "objected": ("den enskilde motsätter sig: {ids}", "the person objects to: {ids}"),
+    "not_offered": ("närstående som inte har bjudits in: {ids}",
+                    "relatives not invited: {ids}"),
+    "representative_unknown": ("ingen registrerad företrädare {value}",
+                               "no registered representative {value}"),
+    "mandate_expired": ("uppdraget för {value} gällde till {date}, före {date2}",
+                        "the mandate of {value} held until {date}, before {date2}"),
+    "mandate_without_consent": ("uppdraget för {value} omfattar inte samtycke",
+                                "the mandate of {value} does not cover consent"),
+    "no_consent_to_representative": ("den enskilde har inte samtyckt till att {value} deltar",
+                                     "the person has not consented to {value} taking part"),
+    "leader_not_appointed": ("mötesledaren {value} är inte utsedd före mötet",
+                             "the meeting leader {value} was not appointed before the meeting"),
+    "child_not_with": ("barnet samtyckte inte tillsammans med vårdnadshavarna",
+                       "the child did not consent together with the guardians"),
+    "not_handed": ("version {value} har inte lämnats till {parts}",
+                   "version {value} was not handed to {parts}"),
 }
 
 # The names of what may be missing, in each language (arguments, plan parts, steps).
@@ -94,6 +112,17 @@ _PARTS: dict[str, tuple[str, str]] = {
     "document_plan": ("dokumentation av planen", "documentation of the plan"),
     "short": ("mål på kort sikt", "short-term goal"),
     "long": ("mål på lång sikt", "long-term goal"),
+    "mature": ("bedömning av barnets mognad (mature)",
+               "judgement of the child's maturity (mature)"),
+    "representative": ("företrädare (representative)", "representative"),
+    "goal": ("mål", "goal"),
+    "action_plan": ("handlingsplan för möjliga och förväntade situationer",
+                    "action plan for possible and expected situations"),
+    "own_action": ("vad den enskilde själv gör", "what the person does themself"),
+    "contact": ("kontaktperson", "contact person"),
+    "coordination": ("hur insatserna samordnas", "how the interventions are coordinated"),
+    "person": ("den enskilde", "the person"),
+    "guardians": ("vårdnadshavarna", "the guardians"),
 }
 
 

@@ -193,6 +193,42 @@ CATALOGUE: Mapping[str, LegalRef] = {
             url="https://www.uppdragpsykiskhalsa.se/sip/sip-process/",
             publisher="Sveriges Kommuner och Regioner (SKR)",
         ),
+        # --- the people around the person and the whole plan (DOMAIN.md §§7.2, 11–12) ------
+        # Pages that give no date of their own carry the date they were read (2026-12-01).
+        LegalRef(
+            "kg_stallforetradare", "guidance",
+            "Kunskapsguiden (Socialstyrelsen), Regler om ställföreträdare",
+            url="https://kunskapsguiden.se/omraden-och-teman/aldre/stodja-aldre-personers-vilja/"
+            "regler-om-stallforetradare/",
+            publisher="Socialstyrelsen", date=_D(2026, 12, 1),
+        ),
+        LegalRef(
+            "rb_sip", "guidance", "Region Blekinge, Samordnad individuell plan (SIP)",
+            region="blekinge", url="https://regionblekinge.se/", publisher="Region Blekinge",
+            date=_D(2026, 12, 1),
+        ),
+        LegalRef(
+            "hbg_sip", "routine",
+            "Helsingborgs stad, rutin Samordnad individuell plan (SIP), enligt Region Skånes och "
+            "Skånes kommuners överenskommelser",
+            region="skane",
+            url="https://oppnasoc.helsingborg.se/organisation/rutiner/samordnad-individuell-plan-"
+            "sip/",
+            publisher="Helsingborgs stad", date=_D(2026, 12, 1),
+        ),
+        LegalRef(
+            "sthlm_1177_sip_barn", "guidance",
+            "1177 Stockholm, Samordnad individuell plan – ett samarbete med barnet i fokus",
+            region="stockholm", url="https://www.1177.se/Stockholm/", publisher="1177 (Region "
+            "Stockholm)", date=_D(2026, 12, 1),
+        ),
+        LegalRef(
+            "sthlm_lifecare", "guidance",
+            "Vårdgivarguiden (Region Stockholm), Samverkan vid utskrivning",
+            region="stockholm",
+            url="https://vardgivarguiden.se/avtal/samverkansomraden/samverkan-vid-utskrivning/",
+            publisher="Region Stockholm", date=_D(2026, 12, 1),
+        ),
     )
 }
 

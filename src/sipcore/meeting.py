@@ -113,6 +113,7 @@ class Invitation:
     place = Given[str]()
     form = Given[str]()
     invitees = Given[tuple[str, ...]]()
+    relatives = Given[tuple[str, ...]](default=())  # the relatives invited (DOMAIN.md §11.1)
 
     @property
     def latest_answers(self) -> dict[str, Answer]:
@@ -150,6 +151,9 @@ class Meeting:
     participants = Given[tuple[str, ...]]()
     person_present = Given[bool](default=True)
     child_view = Given[str | None](default=None)
+    relatives = Given[tuple[str, ...]](default=())  # DOMAIN.md §11
+    representative = Given[str | None](default=None)
+    leader = Given[str | None](default=None)
 
     @property
     def kind(self) -> str:

@@ -29,6 +29,7 @@ from sipcore.legal import Cite
 if TYPE_CHECKING:
     from sipcore.events import Event
     from sipcore.profiles import Profile
+    from sipcore.profiles.model import StartPlanning
 
 __all__ = [
     "KINDS",
@@ -52,14 +53,15 @@ class Kind:
     ``started_by``: the commands that start it; ``met_by``: the commands that meet it;
     ``due``: the profile parameter that sets its limit (``None``: the date the plan sets);
     ``counts_from``: what the limit counts from (the starting event's date, the discharge
-    notice's, or the approved version's follow-up date); ``owed_by``: who owes it;
+    notice's, the approved version's follow-up date, or when the need was identified: the
+    opening's ``need_identified_at``, else the opening); ``owed_by``: who owes it;
     ``per``: one per case, per invitation (and invitee) or per plan version."""
 
     kind: str
     started_by: tuple[str, ...]
     met_by: tuple[str, ...]
     due: str | None
-    counts_from: Literal["event", "discharge_notice", "follow_up_date"]
+    counts_from: Literal["event", "discharge_notice", "follow_up_date", "need_identified"]
     owed_by: Literal["invitee", "coordinator", "opener"]
     per: Literal["case", "invitation", "version"]
     sources: tuple[Cite, ...]
@@ -88,6 +90,19 @@ OBLIGATIONS: tuple[Kind, ...] = (
              Cite("src_000", "steg 6", "En SIP ska följas upp"),
              Cite("src_004", "Uppföljning", "Samordningsansvarig ansvarar för att målens "
                   "aktiviteter i SIP följs upp enligt plan"),
+         )),
+    # the people around the person and the whole plan (DOMAIN.md §12.4): the start deadline,
+    # met by the first of the commands the profile names (of met_by).
+    Kind("start_planning", ("open_case",), ("send_invitation", "hold_meeting"),
+         "start_planning", "need_identified", "opener", "case", (
+             Cite("hsl_16_4", "2 st.", "Arbetet med planen ska påbörjas utan dröjsmål"),
+             Cite("sol_10_8", "1 st.", "Arbetet med planen ska påbörjas genast"),
+             Cite("rv_sip_barn", "", "Enligt handlingsplanen för SIP innebär utan dröjsmål "
+                  "10 dagar"),
+             Cite("vastbus_sip", "", "Enligt överenskommelsen ska ett möte ske senast inom "
+                  "tre veckor"),
+             Cite("rb_sip", "", "kallelse till SIP ska ske skyndsamt, senast inom tre veckor"),
+             Cite("hbg_sip", "", "upprätta en sip inom 15 dagar"),
          )),
 )
 KINDS: tuple[str, ...] = tuple(k.kind for k in OBLIGATIONS)
@@ -145,12 +160,14 @@ class Obligation:
 class _Open:
     """An obligation while the events are read: what it is, and what has happened to it."""
 
-    __slots__ = ("cancelled_at", "due", "kind", "met_at", "scope", "starts_at", "unit")
+    __slots__ = ("cancelled_at", "due", "kind", "met_at", "met_by", "scope", "starts_at",
+                 "unit")
 
     def __init__(self, kind: Kind, unit: str | None, due: dt.date, starts_at: dt.datetime,
-                 scope: int) -> None:
+                 scope: int, met_by: tuple[str, ...] | None = None) -> None:
         self.kind, self.unit, self.due, self.starts_at, self.scope = (
             kind, unit, due, starts_at, scope)
+        self.met_by = kind.met_by if met_by is None else met_by  # the profile may narrow it
         self.met_at: dt.datetime | None = None
         self.cancelled_at: dt.datetime | None = None
 
@@ -206,7 +223,7 @@ def _meets(term: _Open, event: Event, now: _Reading) -> bool:
     """Whether ``event`` meets ``term``: a command that meets its kind, for the invitation or
     version it is about (and, for an invitee's answer, that invitee's)."""
     kind = term.kind
-    return (event.command in kind.met_by and term.scope == now.scope(kind)
+    return (event.command in term.met_by and term.scope == now.scope(kind)
             and (kind.owed_by != "invitee" or term.unit == getattr(event.args, "unit", None)))
 
 
@@ -234,6 +251,8 @@ def _started(
     limit = getattr(profile, kind.due or "", None)
     if limit is None:
         return []
+    if kind.counts_from == "need_identified":
+        return _start_deadline(kind, event, profile, limit, opener, scope)
     if kind.counts_from == "discharge_notice":
         notice = getattr(event.args, "discharge_notice_at", None)
         if notice is None:
@@ -248,6 +267,21 @@ def _started(
         for unit in event.args.invitees  # type: ignore[attr-defined]
         if not bound or units.get(unit) in bound
     ]
+
+
+def _start_deadline(
+    kind: Kind, event: Event, profile: Profile, plan: StartPlanning, opener: str | None,
+    scope: int,
+) -> list[_Open]:
+    """The start deadline from the need identified (else the opening): for a child only,
+    where the profile says so; met by the command the profile names."""
+    identified = getattr(event.args, "need_identified_at", None) or event.at
+    start = local_date(identified)
+    declaration = event.declaration
+    if plan.children_only and (declaration is None or not declaration.person.is_child(
+            start, profile.child_age_limit)):
+        return []
+    return [_Open(kind, opener, plan.after(start), event.at, scope, (plan.met_by,))]
 
 
 def _as_of(term: Term, as_of: dt.datetime, day: dt.date) -> Obligation:

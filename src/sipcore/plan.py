@@ -14,10 +14,14 @@ from typing import NoReturn
 import attrs
 
 from sipcore.commands import (
+    AddActionPlan,
+    AddContact,
+    AddCoordination,
     AddGoal,
     AddIntervention,
     AddNeed,
     AddNote,
+    AddOwnAction,
     ApprovePlan,
     Given,
     SetFollowUp,
@@ -68,9 +72,9 @@ def plan_documented(ctx: Context[ApprovePlan]) -> Failed | None:
 @rule(
     "plan.contents", "must",
     sv="Planen ska ange behov, insatser med ansvarig enhet, samordningsansvarig och datum för "
-       "uppföljning (och plats där profilen kräver det).",
+       "uppföljning (och plats och de övriga delar som profilen kräver).",
     en="The plan must state needs, interventions with a responsible unit, the coordinator and "
-       "the follow-up date (and place where the profile requires it).",
+       "the follow-up date (and the place and other parts the profile requires).",
     sources=(
         Cite("hsl_16_4", "4 st.", "Av planen ska det framgå 1. vilka insatser som behövs, "
              "2. vilka insatser som respektive huvudman ska svara för, … 4. vem av huvudmännen "
@@ -82,6 +86,10 @@ def plan_documented(ctx: Context[ApprovePlan]) -> Failed | None:
         Cite("src_002", "", "en beskrivning av hur och när den individuella planen ska följas "
              "upp"),
         Cite("src_003", "Mötet", "När planen ska följas upp"),
+        Cite("src_000", "steg 5", "Handlingsplan för möjliga och förväntade situationer ska "
+             "framgå av planen"),
+        Cite("src_003", "Mötet", "Hur insatserna ska samordnas"),
+        Cite("src_001", "", "innehålla vad den enskilde själv kan göra"),
     ),
 )
 def plan_contents(ctx: Context[ApprovePlan]) -> Failed | None:
@@ -95,9 +103,24 @@ def plan_contents(ctx: Context[ApprovePlan]) -> Failed | None:
         missing.append("follow_up")
     if ctx.profile.follow_up_place_required and not (follow_up and (follow_up.place or "").strip()):
         missing.append("follow_up.place")
+    missing.extend(_parts_missing(ctx.profile.plan_parts, draft, missing))
     if follow_up is not None and follow_up.date <= day:
         return Failed("follow_up_not_after", parts=tuple(missing), dates=(follow_up.date, day))
     return Failed("missing", parts=tuple(missing)) if missing else None
+
+
+def _parts_missing(
+    parts: tuple[str, ...], draft: PlanVersion, missing: list[str]
+) -> list[str]:
+    """The parts the profile's ``plan_parts`` require that ``draft`` lacks (DOMAIN.md §12.1)."""
+    if not parts:
+        return []
+    kinds = {note.kind for note in draft.notes}
+    kinds.update(f"goal.{note.horizon}" for note in draft.of_kind("goal"))
+    place = draft.follow_up is not None and (draft.follow_up.place or "").strip()
+    if place:
+        kinds.add("follow_up.place")
+    return [part for part in parts if part not in kinds and part not in missing]
 
 
 @rule(
@@ -153,7 +176,9 @@ def plan_with_person(ctx: Context[ApprovePlan]) -> Failed | None:
 # --- the records -------------------------------------------------------------------------------
 
 
-NOTE_KINDS = ("need", "goal", "intervention", "note")
+NOTE_KINDS = ("need", "goal", "intervention", "note",
+              # the plan's other parts (DOMAIN.md §12.1)
+              "action_plan", "own_action", "contact", "coordination")
 _KINDS = {f"add_{kind}": kind for kind in NOTE_KINDS}  # the command that adds each kind
 
 
@@ -162,17 +187,21 @@ class Note:
     """One entry of a plan version: a need, a goal, an intervention or a free note, as added."""
 
     added_at: dt.datetime
-    args: AddNeed | AddGoal | AddIntervention | AddNote
+    args: (AddNeed | AddGoal | AddIntervention | AddNote | AddActionPlan | AddOwnAction
+           | AddContact | AddCoordination)
 
-    text = Given[str]()
+    text = Given[str | None](default=None)  # every kind but contacts
     horizon = Given[str | None](default=None)  # goals: "short" or "long"
-    unit = Given[str | None](default=None)  # interventions: the responsible unit
+    unit = Given[str | None](default=None)  # interventions: the responsible unit; contacts
     responsible = Given[str | None](default=None)  # interventions: the responsible person
     heading = Given[str | None](default=None)  # notes
+    person = Given[str | None](default=None)  # contacts: the contact person
+    reach = Given[str | None](default=None)  # contacts: how to reach them
 
     @property
     def kind(self) -> str:
-        """``need``, ``goal``, ``intervention`` or ``note``."""
+        """``need``, ``goal``, ``intervention``, ``note``, ``action_plan``, ``own_action``,
+        ``contact`` or ``coordination``."""
         return _KINDS[self.args.command]
 
 
@@ -191,6 +220,8 @@ class NoteView:
     unit: str | None = None
     responsible: str | None = None
     heading: str | None = None
+    person: str | None = None  # contacts
+    reach: str | None = None  # contacts
 
 
 FollowUp = SetFollowUp  # a version's follow-up: its date and place, as set_follow_up set them

@@ -149,6 +149,6 @@ def declare(
 
 def registry() -> Mapping[str, Rule]:
     """Every rule, keyed by id, in declaration order."""
-    from sipcore import closing, consent, meeting, parties, plan  # noqa: F401  (they declare)
+    from sipcore import closing, consent, meeting, parties, people, plan  # noqa: F401  (they declare)
 
     return _REGISTRY

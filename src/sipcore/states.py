@@ -119,6 +119,35 @@ TABLE: tuple[Transition, ...] = (
     _T("close_case", OPEN_PHASES, CLOSED, ("case.close_reason",)),
 )
 
+# --- the people around the person and the whole plan (DOMAIN.md §§11–12)
+# The rules these add to the commands above, then the rows of the new commands: the invitation
+# to a follow-up meeting in active (the phase stays active), relatives and representatives in
+# any open phase, the meeting leader before the meeting, the plan's parts as notes of the
+# draft, the hand-out of an approved version.
+_PEOPLE_RULES: Mapping[str, tuple[str, ...]] = {
+    "record_consent": ("consent.representative", "consent.child_together"),
+    "send_invitation": ("relatives.objection",),
+    "hold_meeting": ("relatives.objection", "meeting.representative", "meeting.leader"),
+    "approve_plan": ("relatives.offered",),
+    "start_follow_up": ("plan.handed_to_person",),
+    "close_case": ("plan.handed_to_person",),
+}
+_INVITATION_RULES = next(t.rules for t in TABLE if t.command == "send_invitation")
+TABLE = (
+    *(attrs.evolve(t, rules=(*t.rules, *_PEOPLE_RULES.get(t.command, ()))) for t in TABLE),
+    _T("send_invitation", (ACTIVE,), None, (*_INVITATION_RULES, "relatives.objection")),
+    _T("answer_invitation", (ACTIVE,), None, ("invitation.substitute",)),
+    _T("revoke_invitation", (ACTIVE,), None),
+    _T("record_relative", OPEN_PHASES, None),
+    _T("register_representative", OPEN_PHASES, None),
+    _T("appoint_meeting_leader", (CONSENTED, INVITED), None),
+    _T("add_action_plan", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("add_own_action", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("add_contact", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("add_coordination", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
+    _T("hand_out_plan", (ACTIVE,), None, ("consent.scope", "relatives.objection")),
+)
+
 # Rules that apply to every command, checked before the table (DOMAIN.md §4).
 EVERY_COMMAND_RULES: tuple[str, ...] = ("case.closed",)
 
@@ -150,6 +179,8 @@ EFFECTS: Mapping[str, Effect] = {
     "hold_meeting": Effect(kva=KVA_MEETING, kva_discharge=KVA_DISCHARGE_MEETING),
     "start_follow_up": Effect(kva=KVA_FOLLOW_UP, kva_discharge=KVA_FOLLOW_UP),
     "withdraw_consent": Effect(notify=True),
+    # the people around the person and the whole plan (DOMAIN.md §§11–12)
+    "appoint_meeting_leader": Effect(acting="argument"),
 }
 NO_EFFECT = Effect()
 

@@ -3,7 +3,9 @@
 The checks run in the order of DOMAIN.md §4, and the first that refuses ends the checking: bad
 input (raised as :class:`~sipcore.errors.InputError`, not decided), ``case.closed``,
 ``case.time_order``, the phase (``transition.not_allowed`` and the phase refusals of the
-table), who may answer an invitation (``invitation.not_invited``), then every rule of the
+table), the records the arguments name (bad input once the phase allows the command: an
+unknown relative or representative, a version not approved), who may answer an invitation
+(``invitation.not_invited``), then every rule of the
 command under the profile in force, together. An allowed command's decision holds the event to
 record: its acting unit, KVÅ code and units to notify come from :data:`sipcore.states.EFFECTS`,
 its phase from firing the shared machine.
@@ -25,6 +27,7 @@ from sipcore.deadlines import local_date
 from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.events import Event
 from sipcore.findings import Finding
+from sipcore.people import REFERENCES, check_references
 from sipcore.rules import Context, registry
 from sipcore.states import CLOSED, Phase
 
@@ -99,8 +102,13 @@ def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Dec
     move = book.moves.get((phase, command))
     if move is None:
         return at, _phase_refusal(command, phase, day, book.region), (), None
-    if type(args) is AnswerInvitation and args.unit not in case.invitations[-1].invitees:
+    if type(args) in REFERENCES:  # the ids it names must be the case's (DOMAIN.md §§11–12)
+        check_references(case, args, at)
+    if type(args) is AnswerInvitation and args.unit not in _invitees(case):
         return at, Refusal(command, (_not_invited(args.unit),)), (), None
+    if command == "revoke_invitation" and case.invitation is None:  # none in force in active
+        return at, TransitionNotAllowed(command, str(phase), states.allowed_commands(phase)), \
+            (), None
     failed, advice = _check(move, Context(case, profile, at, day, command, args), book.region)
     if failed:
         return at, RuleViolation(command, failed), advice, None
@@ -147,6 +155,12 @@ def _phase_refusal(command: str, phase: Phase, day: dt.date, region: str | None)
 
     finding = _RULES[refused].finding(Detail("phase", value=str(phase)), day=day, region=region)
     return RuleViolation(command, (finding,))
+
+
+def _invitees(case: SipCase) -> tuple[str, ...]:
+    """The units the invitation in force calls (in ``active``: the follow-up invitation)."""
+    invitation = case.invitation
+    return () if invitation is None else invitation.invitees
 
 
 def _not_invited(unit: str) -> Finding:

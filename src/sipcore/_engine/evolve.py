@@ -13,6 +13,7 @@ from sipcore.consent import Consent
 from sipcore.events import Event
 from sipcore.meeting import Answer, Invitation, Meeting
 from sipcore.parties import Coordinator
+from sipcore.people import Handout, MeetingLeader, Relative, Representative
 from sipcore.plan import Note, PlanVersion
 
 if TYPE_CHECKING:
@@ -94,6 +95,29 @@ def _follow_up(case: SipCase, event: Event, a: Any) -> None:
     case.versions = (*case.versions, case.versions[-1].next_version(event.at))
 
 
+# --- the people around the person and the whole plan (DOMAIN.md §§11–12)
+
+
+def _relative(case: SipCase, event: Event, a: Any) -> None:
+    """A later record for the same id replaces the earlier one."""
+    kept = tuple(r for r in case.relatives if r.id != a.id)
+    case.relatives = (*kept, Relative(event.at, a))
+
+
+def _representative(case: SipCase, event: Event, a: Any) -> None:
+    """A later registration for the same id replaces the earlier one (a renewed mandate)."""
+    kept = tuple(r for r in case.representatives if r.id != a.id)
+    case.representatives = (*kept, Representative(event.at, a))
+
+
+def _meeting_leader(case: SipCase, event: Event, a: Any) -> None:
+    case.meeting_leader = MeetingLeader(event.at, a)
+
+
+def _hand_out(case: SipCase, event: Event, a: Any) -> None:
+    case.handouts = (*case.handouts, Handout(event.at, a))
+
+
 _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
     "open_case": _nothing,
     "decline_case": _nothing,
@@ -117,4 +141,13 @@ _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
     "withdraw_consent": _nothing,
     "record_death": _nothing,
     "close_case": _nothing,
+    # the people around the person and the whole plan (DOMAIN.md §§11–12)
+    "record_relative": _relative,
+    "register_representative": _representative,
+    "appoint_meeting_leader": _meeting_leader,
+    "add_action_plan": _note,
+    "add_own_action": _note,
+    "add_contact": _note,
+    "add_coordination": _note,
+    "hand_out_plan": _hand_out,
 }

@@ -40,6 +40,7 @@ __all__ = [
     "Principal",
     "Profile",
     "Stamp",
+    "StartPlanning",
     "Step",
 ]
 
@@ -49,14 +50,18 @@ PhaseName = Literal["opened", "consented", "invited", "drafting", "active", "clo
 Principal = Literal["region", "municipality", "school", "other"]
 # How a child's consent is given. "guardians": every custodial guardian consents for a person
 # under child_age_limit, whatever the child's age (FB 6 kap. 11, 13 §§); the child is asked and
-# heard. The set is closed: a new model needs the consent rules to know it first.
-ChildConsent = Literal["guardians"]
+# heard. "guardians_with_child": the same, and it is desirable that the child consents with them
+# (advice consent.child_together). "child_if_mature": a child judged mature (mature = true, with
+# a journal_ref) may consent alone; otherwise the guardians (DOMAIN.md §11.3). The set is closed:
+# a new model needs the consent rules to know it first.
+ChildConsent = Literal["guardians", "guardians_with_child", "child_if_mature"]
 
 DURATION_UNITS: tuple[DurationUnit, ...] = ("working_days", "calendar_days", "weeks", "months")
 LEVELS: tuple[Level, ...] = ("must", "should", "off")
 PHASES: tuple[PhaseName, ...] = ("opened", "consented", "invited", "drafting", "active", "closed")
 PRINCIPALS: tuple[Principal, ...] = ("region", "municipality", "school", "other")
-CHILD_CONSENT_MODELS: tuple[ChildConsent, ...] = ("guardians",)
+CHILD_CONSENT_MODELS: tuple[ChildConsent, ...] = (
+    "guardians", "guardians_with_child", "child_if_mature")
 NATIONAL = "national"
 # The rules whose level a profile sets (DOMAIN.md §5: "must where the profile says", "must in
 # Jönköping, should elsewhere"). Every other rule has the level of the rules registry.
@@ -65,12 +70,26 @@ PROFILE_RULES: tuple[str, ...] = (
 )
 
 DURATIONS = ("invitation_answer", "plan_documentation", "discharge_invitation")
-BOOLEANS = ("follow_up_place_required", "school_principal_for_children")
+BOOLEANS = ("follow_up_place_required", "school_principal_for_children",
+            "meeting_leader_appointed")
+# The parts of a plan a profile's plan_parts may require for approval, besides the national
+# minimum (a need, an intervention with a unit, a coordinator, a follow-up date): DOMAIN.md §12.1.
+PLAN_PARTS = ("goal", "goal.short", "goal.long", "action_plan", "own_action", "contact",
+              "coordination", "follow_up.place")
+START_MET_BY = ("send_invitation", "hold_meeting")
 # Every parameter of a profile, in the order the files list them.
 PARAMETERS: tuple[str, ...] = (
     "steps", *DURATIONS, "invitation_answer_principals", *BOOLEANS, "child_age_limit",
     "child_consent",
+    # the people around the person and the whole plan (DOMAIN.md §§7.2, 11–12)
+    "start_planning", "plan_parts",
 )
+# The values that these later parameters have where a profile sets nothing of them: a
+# profile with these values decides as it did before they existed, and its content hash is the
+# one it had then (see sipcore.profiles.resolution.content_hash).
+NEUTRAL: Mapping[str, object] = MappingProxyType({
+    "meeting_leader_appointed": False, "start_planning": None, "plan_parts": [],
+})
 
 
 @attrs.frozen
@@ -115,6 +134,28 @@ class Duration:
         if lang == "sv":
             return f"{self.amount} {sv}" + (" (flyttas enligt lag 1930:173)" if self.rolls else "")
         return f"{self.amount} {en}" + (" (rolled by Lag 1930:173)" if self.rolls else "")
+
+
+@attrs.frozen
+class StartPlanning:
+    """The start deadline (DOMAIN.md §12.4): the work starts within ``limit`` of the opening
+    (or of the need identified), met by the first ``met_by`` (``send_invitation`` or
+    ``hold_meeting``); ``children_only``: it arises only for a child."""
+
+    limit: Duration
+    met_by: str
+    children_only: bool = False
+
+    def after(self, start: dt.date) -> dt.date:
+        return self.limit.after(start)
+
+    def describe(self, lang: str = "sv") -> str:
+        sv = {"send_invitation": "kallelse", "hold_meeting": "möte"}[self.met_by]
+        if lang == "sv":
+            return (f"{self.limit.describe('sv')} till {sv}"
+                    + (", bara barn" if self.children_only else ""))
+        return (f"{self.limit.describe('en')} to {self.met_by}"
+                + (", children only" if self.children_only else ""))
 
 
 @attrs.frozen
@@ -213,6 +254,11 @@ class Profile:
         kw_only=True, factory=lambda: MappingProxyType({}), eq=False, hash=False
     )
     previous_hashes: tuple[str, ...] = attrs.field(kw_only=True, default=(), eq=False)
+    # the people around the person and the whole plan (DOMAIN.md §§7.2, 11–12)
+    meeting_leader_appointed: bool = attrs.field(kw_only=True, default=False)
+    start_planning: StartPlanning | None = attrs.field(kw_only=True, default=None)
+    plan_parts: tuple[str, ...] = attrs.field(kw_only=True, default=())
+    description: str = attrs.field(kw_only=True, default="", eq=False)  # e.g. the IT system
 
     @property
     def key(self) -> str:

@@ -27,10 +27,13 @@ from sipcore.profiles.model import (
     NATIONAL,
     PARAMETERS,
     PHASES,
+    PLAN_PARTS,
     PRINCIPALS,
     PROFILE_RULES,
+    START_MET_BY,
     Duration,
     PhaseName,
+    StartPlanning,
     Step,
 )
 
@@ -42,7 +45,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 _CITE_KEYS = ("source", "part", "quote", "also")
 _TOP_KEYS = ("id", "version", "name", "valid_from", "last_reviewed", "extends",
              "source", "part", "quote", "also", "previous_hashes", "documents", "parameters",
-             "rules")
+             "rules", "description")
 _DOCUMENT_KEYS = ("title", "kind", "publisher", "version", "date", "address", "valid_from",
                   "valid_to")
 _DOCUMENT_KINDS = ("routine", "guidance")
@@ -80,6 +83,7 @@ class ProfileFile:
     params: Mapping[str, Param]  # parameter names and "rules.<rule id>"
     documents: Mapping[str, LegalRef]
     previous_hashes: tuple[str, ...]
+    description: str = ""
 
     @property
     def key(self) -> str:
@@ -171,6 +175,29 @@ def _read_duration(t: Table) -> Duration | None:
     raise AssertionError(unit)  # pragma: no cover - choice() admits only DURATION_UNITS
 
 
+def _read_start(t: Table) -> StartPlanning | None:
+    """The start deadline of ``t``; ``None`` where ``absent = true`` (no such limit)."""
+    if t.boolean("absent", False):
+        for key in ("met_by", "children_only"):
+            if key in t:
+                t.fail(key, "no met_by or children_only where absent = true", t.data[key])
+    limit = _read_duration(t)
+    if limit is None:
+        return None
+    met_by = t.choice("met_by", START_MET_BY)
+    return StartPlanning(limit, met_by, t.boolean("children_only", False))
+
+
+def _read_parts(t: Table) -> tuple[str, ...]:
+    value = t.texts("value", f"an array of plan parts ({', '.join(PLAN_PARTS)}); [] for none")
+    for part in value:
+        if part not in PLAN_PARTS:
+            t.fail("value", f"plan parts from {', '.join(PLAN_PARTS)}", part)
+    if len(set(value)) != len(value):
+        t.fail("value", "each plan part once", list(value))
+    return value
+
+
 def _read_steps(
     t: Table, context: _Context, valid_from: dt.date, table_source: str | None
 ) -> tuple[Step, ...]:
@@ -255,6 +282,13 @@ def _read_param(
     elif name == "child_consent":
         t.only(("value", *keys))
         value = t.choice("value", CHILD_CONSENT_MODELS)
+    elif name == "start_planning":
+        t.only(("amount", "unit", "rolls", "absent", "met_by", "children_only", *keys))
+        value = _read_start(t)
+        cited = value is not None
+    elif name == "plan_parts":
+        t.only(("value", *keys))
+        value = _read_parts(t)
     elif national and "level" not in t:  # a rule a region may set; nationally its own level
         t.only(keys)
         value, cited = None, False
@@ -345,5 +379,8 @@ def read_profile_file(file: str, origin: str, raw: bytes) -> ProfileFile:
                 params[prefix + pname] = _read_param(
                     pname, table.table(pname), context, valid_from, national
                 )
+    description = top.optional_text("description", _texted("what the profile is (its IT "
+                                                           "system, its scope)")) or ""
     return ProfileFile(file, origin, pid, version, name, valid_from, last_reviewed, extends,
-                       cites, MappingProxyType(params), context.documents, _read_previous(top))
+                       cites, MappingProxyType(params), context.documents, _read_previous(top),
+                       description)

@@ -26,6 +26,7 @@ from sipcore.legal import Cite, LegalRef
 from sipcore.profiles.model import (
     CHILD_CONSENT_MODELS,
     LEVELS,
+    NEUTRAL,
     PARAMETERS,
     PRINCIPALS,
     PROFILE_RULES,
@@ -34,6 +35,7 @@ from sipcore.profiles.model import (
     Level,
     Principal,
     Profile,
+    StartPlanning,
     Step,
 )
 from sipcore.profiles.reader import Param, ProfileFile, read_profile_file
@@ -99,9 +101,19 @@ def _resolve(f: ProfileFile, lookup: _Lookup, known: Iterable[str]) -> _Resolved
 def _value_json(value: object) -> object:
     if isinstance(value, Duration):
         return {"amount": value.amount, "unit": value.unit, "rolls": value.rolls}
+    if isinstance(value, StartPlanning):
+        return {"limit": _value_json(value.limit), "met_by": value.met_by,
+                "children_only": value.children_only}
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def _neutral(key: str, p: Param) -> bool:
+    """A parameter added after the first releases, at the value that decides nothing: left out
+    of the hash, so that every profile that does not use it keeps its hash and its events."""
+    return (key in NEUTRAL and p.valid_from is None
+            and _value_json(p.value) == NEUTRAL[key])
 
 
 def content_hash(
@@ -120,7 +132,7 @@ def content_hash(
             key: {"value": _value_json(p.value),
                   "valid_from": p.valid_from.isoformat() if p.valid_from else None}
             for key, p in sorted(params.items())
-            if key not in _DISPLAY_ONLY
+            if key not in _DISPLAY_ONLY and not _neutral(key, p)
         },
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -168,7 +180,21 @@ def _build(
         ),
         documents=MappingProxyType({**inherited, **{d.key: d for d in f.documents.values()}}),
         previous_hashes=f.previous_hashes,
+        meeting_leader_appointed=value("meeting_leader_appointed") is True,
+        start_planning=_start(value("start_planning")),
+        plan_parts=_parts(value("plan_parts")),
+        description=f.description,
     )
+
+
+def _start(value: object) -> StartPlanning | None:
+    assert value is None or isinstance(value, StartPlanning)
+    return value
+
+
+def _parts(value: object) -> tuple[str, ...]:
+    assert isinstance(value, tuple)
+    return tuple(str(part) for part in value)
 
 
 def _steps(value: tuple[object, ...]) -> tuple[Step, ...]:
