@@ -218,11 +218,15 @@ def explain(rule_id: str, lang: str = "sv") -> str:
 
 
 def _value_text(profile: Profile, name: str) -> str:
-    from sipcore.profiles import Duration
+    from sipcore.profiles import Duration, StartPlanning
 
     value = getattr(profile, name)
     if name == "invitation_answer_principals":
         text = ", ".join(value) if value else "alla"
+    elif name == "plan_parts":
+        text = ", ".join(value) if value else "–"
+    elif isinstance(value, StartPlanning):
+        text = value.describe("sv")
     elif value is None:
         text = "–"
     elif isinstance(value, Duration):
@@ -283,6 +287,8 @@ def profiles_md(profiles: Iterable[Profile]) -> str:
         ) + " |")
     for p in shown:
         lines.append(f"\n## {p.name} (`{p.key}`)\n")
+        if p.description:
+            lines.append(f"{p.description}\n")
         earlier = ", ".join(f"`{h[:16]}`" for h in p.previous_hashes)
         lines.append(f"Valid from {p.valid_from}; content hash `{p.content_hash[:16]}`"
                      + (f" (events stamped with an earlier hash replay too: {earlier})"

@@ -30,6 +30,7 @@ from sipcore.profiles.model import (
     Principal,
     Profile,
     Stamp,
+    StartPlanning,
     Step,
 )
 from sipcore.profiles.resolution import (
@@ -57,6 +58,7 @@ __all__ = [
     "Principal",
     "Profile",
     "Stamp",
+    "StartPlanning",
     "Step",
     "bundled_documents",
     "bundled_profiles",

@@ -270,6 +270,11 @@ def _typed(t: Table, name: str, spec: ArgKind) -> Any:
         return t.texts(name, _IDS)
     if kind == "bool":
         return t.boolean(name)
+    if kind == "version":  # hand_out_plan's plan version number (DOMAIN.md §12.3)
+        raw = t.data[name]
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            t.fail(name, spec.expected, raw)
+        return raw
     value = t.data[name]
     if not isinstance(value, str):
         t.fail(name, _expected_of(spec), value)
