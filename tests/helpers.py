@@ -121,6 +121,12 @@ def fill_plan(
         case.add_goal(at=clock(), text=f"Mål på {horizon} sikt", horizon=horizon)
     if "intervention" not in skip:
         case.add_intervention(at=clock(), text="Hemtjänst tre dagar i veckan", unit="hemtjanst")
+    # The parts the profile requires besides these (DOMAIN.md §12.1: Jönköping's action plan).
+    parts = {"action_plan": case.add_action_plan, "own_action": case.add_own_action,
+             "coordination": case.add_coordination}
+    for part in case.profile.plan_parts:
+        if part in parts and part not in skip:
+            parts[part](at=clock(), text=f"Planens del {part}")
     if "follow_up" not in skip:
         day = follow_up or (clock.now + dt.timedelta(days=90)).date()
         case.set_follow_up(at=clock(), date=day, place=place)

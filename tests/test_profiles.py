@@ -50,7 +50,17 @@ BUNDLED_KEYS = {
     "vgr@2021-03-19": D(2021, 3, 19),
     "varmland@1": D(2018, 1, 1),
     "vastmanland@1": D(2018, 1, 1),
+    # DOMAIN.md v2 §7.2 (issue 13): new regions and versions, each from the date its pages
+    # were read (they give none).
+    "vastmanland@2": D(2026, 12, 1),
+    "varmland@2": D(2026, 12, 1),
+    "vgr@2": D(2026, 12, 1),
+    "blekinge@1": D(2026, 12, 1),
+    "skane@1": D(2026, 12, 1),
+    "stockholm@1": D(2026, 12, 1),
 }
+# The versions released before the hash covered only what decides: each keeps that hash.
+EARLIER = ("national@2018.1", "jonkoping@4.0", "vgr@2021-03-19", "varmland@1", "vastmanland@1")
 VALUES = ("invitation_answer", "plan_documentation", "discharge_invitation",
           "follow_up_place_required", "school_principal_for_children", "child_age_limit",
           "child_consent", "rule_levels", "steps")
@@ -74,7 +84,8 @@ def test_every_bundled_profile_loads_once_per_process() -> None:
     assert list(profiles) == sorted(profiles, key=lambda p: (p.id, p.valid_from))
     for p in profiles:
         assert load_profile(p.key) is p
-        assert load_profile(p.id) is p  # one version each: the newest
+        newest = max((q for q in profiles if q.id == p.id), key=lambda q: q.valid_from)
+        assert load_profile(p.id) is newest  # a name without a version: the newest
         assert p.origin == f"sipcore/profiles/bundled/{p.key}.toml"
         assert p.last_reviewed >= p.valid_from
     assert bundled_profiles() == profiles
@@ -89,7 +100,10 @@ def test_national_is_valid_no_later_than_every_profile_that_extends_it() -> None
     for p in bundled_profiles():
         if p.extends is not None:
             assert load_profile(p.extends).valid_from <= p.valid_from
-            assert load_profile(p.extends).extends is None
+            root = load_profile(p.extends)
+            while root.extends is not None:  # a new version extends the version before it
+                root = load_profile(root.extends)
+            assert root.key == "national@2018.1"
 
 
 WD = Duration(1, "working_days", False)
@@ -129,7 +143,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("region", sorted(EXPECTED))
 def test_values_of_domain_section_7(region: str) -> None:
-    p = load_profile(region)
+    p = load_profile(region, on=D(2026, 11, 30))  # the versions of DOMAIN.md §7 (before §7.2's)
     want = EXPECTED[region]
     assert p.invitation_answer == want["invitation_answer"]
     assert p.plan_documentation == want["plan_documentation"]
@@ -292,7 +306,8 @@ def test_a_regional_profile_inherits_what_it_does_not_set() -> None:
     assert jkp.citations["child_age_limit"] == national.citations["child_age_limit"]
     assert jkp.overrides == {"steps", "follow_up_place_required",
                              "school_principal_for_children", "child_consent",
-                             "rules.plan.goal_horizons", "rules.invitation.substitute"}
+                             "rules.plan.goal_horizons", "rules.invitation.substitute",
+                             "plan_parts"}
     assert jkp.citations["follow_up_place_required"] != national.citations[
         "follow_up_place_required"]
     assert national.overrides == frozenset()
@@ -347,9 +362,9 @@ def test_a_profile_error_is_a_value_error() -> None:
 
 
 def test_an_unknown_profile_names_the_ones_that_exist() -> None:
-    with pytest.raises(ProfileError, match=r"unknown profile 'skane'.*jonkoping, national, "
-                       r"varmland, vastmanland, vgr"):
-        load_profile("skane")
+    with pytest.raises(ProfileError, match=r"unknown profile 'gotland'.*blekinge, jonkoping, "
+                       r"national, skane, stockholm, varmland, vastmanland, vgr"):
+        load_profile("gotland")
     with pytest.raises(ProfileError, match=r"unknown version '9' of national; its versions "
                        r"are: 2018\.1 \(valid from 2010-01-01\)"):
         load_profile("national@9")
@@ -464,7 +479,7 @@ def test_content_hash_is_stable(tmp_path: Path) -> None:
     text = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
     reflowed = "# a comment of our own\n" + text.replace("amount = 1\n", "amount   =   1 # one\n")
     assert load_profile(write(tmp_path / "v.toml", reflowed)).content_hash == (
-        load_profile("vastmanland").content_hash
+        load_profile("vastmanland@1").content_hash
     )
 
 
@@ -499,7 +514,7 @@ def test_content_hash_changes_with_what_decides(tmp_path: Path, old: str, new: s
     text = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
     assert old in text
     changed = load_profile(write(tmp_path / "v.toml", text.replace(old, new, 1)))
-    assert changed.content_hash != load_profile("vastmanland").content_hash
+    assert changed.content_hash != load_profile("vastmanland@1").content_hash
     assert changed.stamp != load_profile("vastmanland").stamp
 
 
@@ -509,7 +524,7 @@ def test_a_corrected_citation_keeps_the_stamp(tmp_path: Path, old: str, new: str
     text = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
     assert old in text
     fixed = load_profile(write(tmp_path / "v.toml", text.replace(old, new, 1)))
-    bundled = load_profile("vastmanland")
+    bundled = load_profile("vastmanland@1")
     assert fixed.citations != bundled.citations or fixed.steps != bundled.steps or (
         fixed.name, fixed.last_reviewed) != (bundled.name, bundled.last_reviewed)
     assert fixed.content_hash == bundled.content_hash
@@ -528,7 +543,7 @@ def test_events_stamped_by_an_earlier_release_still_replay(tmp_path: Path) -> No
     """The events a release before this one stored carry the hash the profile had then (it
     covered the quotes): each bundled version keeps it among its previous hashes."""
     for p in bundled_profiles():
-        assert p.previous_hashes, p.key
+        assert bool(p.previous_hashes) is (p.key in EARLIER), p.key
         for old in p.previous_hashes:
             stored = Stamp(p.key, old)
             assert p.accepts(stored) and p.stamp == stored and stored == p.stamp
@@ -536,12 +551,12 @@ def test_events_stamped_by_an_earlier_release_still_replay(tmp_path: Path) -> No
         assert p.accepts(p.stamp)
         assert not p.accepts(Stamp(p.key, "0" * 64)) and p.stamp != Stamp(p.key, "0" * 64)
         assert not p.accepts(Stamp("other@1", p.content_hash))
-    case = _case_under("vastmanland")
+    case = _case_under("vastmanland@1")
     text = events_to_json(case.events).replace(
         case.profile.content_hash, case.profile.previous_hashes[0])
     assert case.profile.previous_hashes[0] in text
     again = SipCase.replay(events_from_json(text))
-    assert again.phase == case.phase and again.profile is load_profile("vastmanland")
+    assert again.phase == case.phase and again.profile is load_profile("vastmanland@1")
     # A file that claims no earlier hash does not accept the old events.
     plain = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
     plain = re.sub(r"previous_hashes = \[.*\]\n", "", plain)
@@ -552,7 +567,7 @@ def test_events_stamped_by_an_earlier_release_still_replay(tmp_path: Path) -> No
 
 
 def test_the_stamp_covers_exactly_values_levels_and_dates() -> None:
-    p = load_profile("vastmanland")
+    p = load_profile("vastmanland@1")
     from sipcore.profiles.resolution import _bundled
 
     params = _bundled().resolved[p.key].params
@@ -566,7 +581,8 @@ def test_the_stamp_covers_exactly_values_levels_and_dates() -> None:
 def test_every_bundled_profile_has_its_own_hash_and_profiles_compare_by_value() -> None:
     profiles = bundled_profiles()
     assert len({p.content_hash for p in profiles}) == len(profiles)
-    assert len({h for p in profiles for h in p.previous_hashes}) == len(profiles)
+    assert len({h for p in profiles for h in p.previous_hashes}) == len(profiles) - 6 + 1
+    # (the six of issue 13 are new; Jönköping's plan_parts gave 4.0 a second earlier hash)
     national = load_profile("national")
     assert attrs.evolve(national, child_age_limit=20) != national
     assert attrs.evolve(national, origin="elsewhere") == national
@@ -612,7 +628,9 @@ def test_no_version_in_force_is_bad_input_naming_the_profile_and_the_date() -> N
     with pytest.raises(InputError, match="national in force on 2009-12-31"):
         profile_in_force("national", D(2009, 12, 31))
     with pytest.raises(InputError, match=r"profile: expected a known profile \(one of the "
-                       r"bundled profiles: jonkoping, national"):
+                       r"bundled profiles: blekinge, jonkoping, national"):
+        profile_in_force("gotland", D(2026, 1, 1))
+    with pytest.raises(InputError, match=r"expected a version of skane in force on 2026-01-01"):
         profile_in_force("skane", D(2026, 1, 1))
     with pytest.raises(InputError, match="profile: expected a known version of vgr"):
         profile_in_force("vgr@1", D(2026, 1, 1))

@@ -31,7 +31,7 @@ def _sends_an_invitation(path: Path, profile: Profile) -> bool:
 
 
 def test_reply_deadline_change_shows_exactly_the_scenarios_with_invitations() -> None:
-    old, new = load_profile("vastmanland"), load_profile(EXAMPLE)
+    old, new = load_profile("vastmanland@1"), load_profile(EXAMPLE)
     assert new.invitation_answer is not None and new.invitation_answer.amount == 2
     diffs = diff_scenarios(old, new, [SCENARIOS])
     differing = {d.path for d in diffs if d.differs}
@@ -44,9 +44,9 @@ def test_reply_deadline_change_shows_exactly_the_scenarios_with_invitations() ->
 
 
 def test_diff_command_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", "vastmanland", "vastmanland@1", str(SCENARIOS)]) == 0
+    assert main(["diff", "vastmanland", "vastmanland@2", str(SCENARIOS)]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("0 differ")
-    assert main(["diff", "vastmanland", str(EXAMPLE), str(SCENARIOS / "vastmanland")]) == 1
+    assert main(["diff", "vastmanland@1", str(EXAMPLE), str(SCENARIOS / "vastmanland")]) == 1
     out = capsys.readouterr().out
     assert "DIFF " in out and "answer_invitation" in out and "→" in out
     assert main(["diff", "vastmanland", "nowhere", str(SCENARIOS)]) == 2
