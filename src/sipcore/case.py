@@ -163,7 +163,7 @@ class SipCase:
 
             profile = load_profile(first.profile)
         stamp = first.decided_under
-        if profile.stamp != stamp:
+        if not profile.accepts(stamp):
             raise EventFormatError(
                 f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
                 f"not {profile.key} ({profile.content_hash[:12]})"
@@ -176,7 +176,7 @@ class SipCase:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
             if event.at < case.latest_at:
                 raise EventFormatError(f"events[{i}].at: earlier than the event before it")
-            if event.decided_under != stamp:
+            if not profile.accepts(event.decided_under):
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
             if event.declaration is not None:
                 raise EventFormatError(f"events[{i}].declaration: only the opening event has one")
