@@ -364,6 +364,9 @@ class OpenCase(Command):
     initiated_by: Initiator = arg(_choice(INITIATORS))
     unit: str = arg("text", unit=True)
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
+    # Decided by the case: the profile name whose version in force decides each command, when
+    # the case was opened under a name (DOMAIN.md §7.1); None when a version was pinned.
+    follows: str | None = arg("opt_text", decided=True, default=None)
 
 
 @arguments_of("decline_case")
