@@ -23,7 +23,7 @@ import attrs
 from sipcore.commands import COMMAND_ARGS, ArgKind, Command, PrefValue, aware, load
 from sipcore.consent import Person
 from sipcore.deadlines import FIRST_YEAR, LAST_YEAR, TIMEZONE, local_date
-from sipcore.errors import EventFormatError, InputTypeError, SipError
+from sipcore.errors import EventFormatError, InputTypeError, OutOfRangeError, SipError
 from sipcore.process import Units
 from sipcore.profiles import Stamp
 from sipcore.states import Phase
@@ -195,51 +195,45 @@ def _zone(key: str) -> ZoneInfo:
     return zone
 
 
-def _in_range(value: dt.datetime) -> dt.datetime:
-    """``value`` if its Europe/Stockholm date is within the calendar's years."""
-    if value.year in _SURE_YEARS:
-        return value
+def _in_range(value: dt.datetime) -> None:
+    """Refuse ``value`` unless its Europe/Stockholm date is within the calendar's years."""
     try:
         day = local_date(value)
-    except OverflowError:  # year 1 or 9999 moved out of datetime's own range
+    except OutOfRangeError:  # year 1 or 9999, whose instant is outside datetime's own range
         day = dt.date.min
     if not _FIRST_DATE <= day <= _LAST_DATE:
         raise _Bad(f"a time whose {TIMEZONE} date is within {_RANGE} (the calendar's years)")
-    return value
 
 
 def read_time(text: Any) -> dt.datetime:
     """A time :func:`time_text` wrote; anything else raises ``_Bad`` saying what was expected.
 
-    A zoned time reads back in its zone; its offset must be the zone's at that instant. A time
-    whose Europe/Stockholm date is outside the calendar's years 1990–2100 is refused.
+    A zoned time reads back in its zone, kept as the engine keeps it (``commands.aware``); its
+    offset must be the zone's at that instant. A time whose Europe/Stockholm date is outside
+    the calendar's years 1990–2100 is refused.
     """
     if type(text) is not str:
         raise _Bad(_TIME)
+    zone = None
     if text.endswith("]"):
-        return _zoned_time(text)
+        cut = text.rfind("[")
+        key = text[cut + 1 : -1]
+        zone = _ZONES.get(key) or _zone(key)
+        text = text[:cut] if cut > 0 else "-"
     try:
-        value = _fromisoformat(text)
+        fixed = _fromisoformat(text)
     except ValueError:
         raise _Bad(_TIME) from None
-    if value.tzinfo is None:
+    if type(fixed.tzinfo) is not dt.timezone:
         raise _Bad(f"{_TIME}, not a naive time")
-    return value if value.year in _SURE_YEARS else _in_range(value)
-
-
-def _zoned_time(text: str) -> dt.datetime:
-    cut = text.rfind("[")
-    zone = _zone(text[cut + 1 : -1])
-    try:
-        fixed = _fromisoformat(text[:cut]) if cut > 0 else None
-    except ValueError:
-        fixed = None
-    if fixed is None or type(fixed.tzinfo) is not dt.timezone:
-        raise _Bad(f"{_TIME}: the offset before the zone")
-    value = _in_range(fixed).astimezone(zone)
+    if fixed.year not in _SURE_YEARS:
+        _in_range(fixed)
+    if zone is None:
+        return fixed
+    value = fixed.astimezone(zone)
     if value.utcoffset() != fixed.utcoffset():
         raise _Bad(f"{_TIME}: the offset {zone.key} has at that time")
-    return aware("at", value)  # kept in the zone as the engine keeps it (see commands.aware)
+    return aware("at", value)
 
 
 def _read_date(text: Any) -> dt.date:
