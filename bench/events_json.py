@@ -16,17 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import lifecycle  # noqa: E402  (bench/lifecycle.py: the case the benchmark reads)
-
-from sipcore import load_profile  # noqa: E402
-from sipcore.events import Event, events_from_json, events_to_json  # noqa: E402
+import lifecycle  # bench/lifecycle.py, beside this file: the case the benchmark reads
+from sipcore import load_profile
+from sipcore.events import Event, events_from_json, events_to_json
 
 TARGET = 2.0  # events_from_json at most this many times json.loads (issue 10)
 
