@@ -33,9 +33,11 @@ from helpers import (
 )
 from sipcore import states
 from sipcore.case import SipCase
-from sipcore.commands import COMMAND_ARGS
+from sipcore.commands import COMMAND_ARGS, aware
 from sipcore.errors import EventFormatError, InputTypeError
 from sipcore.events import (
+    _QUIET,
+    _QUIET_SIZE,
     MAX_JSON_CHARS,
     SCHEMA_VERSION,
     Event,
@@ -45,6 +47,8 @@ from sipcore.events import (
     _Stamps,
     events_from_json,
     events_to_json,
+    read_time,
+    time_text,
 )
 from sipcore.process import Units
 from sipcore.profiles import Stamp
@@ -638,3 +642,28 @@ def test_the_quick_path_accepts_nothing_the_full_path_refuses(data: st.DataObjec
     if quick is not None:
         assert quick == full and type(quick) is type(full)
         assert _event_to_dict(quick, "e") == _event_to_dict(full, "e")
+
+
+ZONES = [ZoneInfo(key) for key in ("Europe/Stockholm", "America/New_York", "Australia/Lord_Howe",
+                                   "Asia/Tehran", "Pacific/Apia", "UTC")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=dt.datetime(1990, 1, 3), max_value=dt.datetime(2100, 12, 29),
+                    timezones=st.sampled_from(ZONES)))
+def test_a_zoned_time_reads_back_as_the_case_keeps_it(when: dt.datetime) -> None:
+    """Any wall time of a zone (one a change of summer time repeats or skips included), kept
+    as the case keeps it, reads back the same: same instant, same tzinfo, same offset."""
+    kept = aware("at", when)
+    back = read_time(time_text(kept))
+    assert back == kept and back.tzinfo == kept.tzinfo and back.utcoffset() == kept.utcoffset()
+    assert type(back.tzinfo) is type(kept.tzinfo)
+    assert back.replace(tzinfo=None) == kept.replace(tzinfo=None)
+
+
+def test_the_days_remembered_for_zoned_times_stay_bounded() -> None:
+    first = dt.datetime(2000, 1, 1, 12, tzinfo=STOCKHOLM)
+    for day in range(_QUIET_SIZE + 10):
+        when = first + dt.timedelta(days=day)
+        assert read_time(time_text(when)) == when
+    assert 0 < len(_QUIET) <= _QUIET_SIZE

@@ -134,6 +134,7 @@ _ZONE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0
 _ZONES: dict[str, ZoneInfo] = {}  # only keys the time zone database has, so it stays small
 _PHASES = {str(phase): phase for phase in Phase}
 _fromisoformat = dt.datetime.fromisoformat
+_combine = dt.datetime.combine  # (``replace(tzinfo=...)`` costs four times as much)
 
 
 class _Bad(Exception):
@@ -205,6 +206,22 @@ def _in_range(value: dt.datetime) -> None:
         raise _Bad(f"a time whose {TIMEZONE} date is within {_RANGE} (the calendar's years)")
 
 
+_NOON = dt.time(12)
+_DAY = dt.timedelta(days=1)
+
+
+_QUIET: dict[tuple[ZoneInfo, int], dt.timedelta | None] = {}  # (zone, ordinal) → offset
+_QUIET_SIZE = 4096  # days remembered at most (then forgotten at once, and learnt again)
+
+
+def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timedelta | None:
+    """The UTC offset ``zone`` has all through ``day`` (a date of the calendar's years): the
+    same at the noons before, of and after it. None when it changes in between; then a time of
+    that day is read the long way."""
+    offsets = {dt.datetime.combine(day + k * _DAY, _NOON, zone).utcoffset() for k in (-1, 0, 1)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
 def read_time(text: Any) -> dt.datetime:
     """A time :func:`time_text` wrote; anything else raises ``_Bad`` saying what was expected.
 
@@ -216,10 +233,8 @@ def read_time(text: Any) -> dt.datetime:
         raise _Bad(_TIME)
     zone = None
     if text.endswith("]"):
-        cut = text.rfind("[")
-        key = text[cut + 1 : -1]
-        zone = _ZONES.get(key) or _zone(key)
-        text = text[:cut] if cut > 0 else "-"
+        text, _, key = text.partition("[")
+        zone = _ZONES.get(key[:-1]) or _zone(key[:-1])
     try:
         fixed = _fromisoformat(text)
     except ValueError:
@@ -230,6 +245,15 @@ def read_time(text: Any) -> dt.datetime:
         _in_range(fixed)
     if zone is None:
         return fixed
+    day = (zone, fixed.toordinal())
+    quiet = _QUIET.get(day, False)
+    if quiet is False:
+        quiet = _quiet_offset(zone, fixed.date())
+        if len(_QUIET) >= _QUIET_SIZE:
+            _QUIET.clear()
+        _QUIET[day] = quiet
+    if quiet == fixed.utcoffset():
+        return _combine(fixed, fixed.time(), zone)  # the same wall time, the one instant it names
     value = fixed.astimezone(zone)
     if value.utcoffset() != fixed.utcoffset():
         raise _Bad(f"{_TIME}: the offset {zone.key} has at that time")
