@@ -44,11 +44,11 @@ from sipcore.events import (
     _event_from_dict,
     _event_to_dict,
     _quick_event,
+    _read_time,
     _Stamps,
+    _time_text,
     events_from_json,
     events_to_json,
-    read_time,
-    time_text,
 )
 from sipcore.process import Units
 from sipcore.profiles import Stamp
@@ -655,7 +655,7 @@ def test_a_zoned_time_reads_back_as_the_case_keeps_it(when: dt.datetime) -> None
     """Any wall time of a zone (one a change of summer time repeats or skips included), kept
     as the case keeps it, reads back the same: same instant, same tzinfo, same offset."""
     kept = aware("at", when)
-    back = read_time(time_text(kept))
+    back = _read_time(_time_text(kept))
     assert back == kept and back.tzinfo == kept.tzinfo and back.utcoffset() == kept.utcoffset()
     assert type(back.tzinfo) is type(kept.tzinfo)
     assert back.replace(tzinfo=None) == kept.replace(tzinfo=None)
@@ -665,5 +665,5 @@ def test_the_days_remembered_for_zoned_times_stay_bounded() -> None:
     first = dt.datetime(2000, 1, 1, 12, tzinfo=STOCKHOLM)
     for day in range(_QUIET_SIZE + 10):
         when = first + dt.timedelta(days=day)
-        assert read_time(time_text(when)) == when
+        assert _read_time(_time_text(when)) == when
     assert 0 < len(_QUIET) <= _QUIET_SIZE

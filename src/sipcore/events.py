@@ -29,6 +29,8 @@ from sipcore.profiles import Stamp
 from sipcore.states import Phase
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_JSON_CHARS",
     "SCHEMA_VERSION",
     "Declaration",
     "Event",
@@ -172,7 +174,7 @@ def _shown(value: Any) -> str:
 # --- times, dates and preference fields, both ways ---------------------------------------------
 
 
-def time_text(value: dt.datetime) -> str:
+def _time_text(value: dt.datetime) -> str:
     """A time as the events' JSON writes it: ISO 8601 with its UTC offset; a time in a named
     zone (a ``zoneinfo.ZoneInfo`` with a key) is followed by the key in brackets, as RFC 9557
     writes it (``2026-03-02T09:00:00+01:00[Europe/Stockholm]``), so that it reads back in its
@@ -222,8 +224,8 @@ def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timedelta | None:
     return offsets.pop() if len(offsets) == 1 else None
 
 
-def read_time(text: Any) -> dt.datetime:
-    """A time :func:`time_text` wrote; anything else raises ``_Bad`` saying what was expected.
+def _read_time(text: Any) -> dt.datetime:
+    """A time :func:`_time_text` wrote; anything else raises ``_Bad`` saying what was expected.
 
     A zoned time reads back in its zone, kept as the engine keeps it (``commands.aware``); its
     offset must be the zone's at that instant. A time whose Europe/Stockholm date is outside
@@ -287,7 +289,7 @@ def _read_prefs(raw: Any) -> tuple[tuple[str, PrefValue], ...]:
         items = value if type(value) is list else (value,)
         for item in items:
             if type(item) not in _SCALARS or (type(item) is float and not math.isfinite(item)):
-                raise _Bad(f"{_PREFS} (the value of {name!r} is not)")
+                raise _Bad(f"{_PREFS} (the value of {name!r} is not one of those)")
         fields.append((name, tuple(value) if type(value) is list else value))
     return tuple(fields)
 
@@ -307,14 +309,14 @@ def _optional(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _dump_time(value: dt.datetime | None) -> str | None:
-    return None if value is None else time_text(value)
+    return None if value is None else _time_text(value)
 
 
 # The kinds (commands.ArgKind.name) read and written here rather than by the kind itself: times
 # keep their zone and stay in the calendar's years, dates too, preference fields keep one shape.
 _READ: Mapping[str, Callable[[Any], Any]] = {
-    "aware": read_time,
-    "opt_aware": _optional(read_time),
+    "aware": _read_time,
+    "opt_aware": _optional(_read_time),
     "date": _read_date,
     "opt_date": _optional(_read_date),
     "prefs": _read_prefs,
@@ -353,7 +355,7 @@ def _event_to_dict(event: Event, where: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "seq": event.seq,
-        "at": time_text(event.at),
+        "at": _time_text(event.at),
         "command": event.command,
         "args": args,
         "phase": str(event.phase),
@@ -445,7 +447,7 @@ def _event_from_dict(data: Any, where: str, stamps: _Stamps) -> Event:
             raise EventFormatError(f"{where}.{name}: expected a text or null")
     fields = (
         _field(data, where, "seq", int),
-        _read(read_time, _field(data, where, "at", str), f"{where}.at"),
+        _read(_read_time, _field(data, where, "at", str), f"{where}.at"),
         _load_args(command, _field(data, where, "args", dict), f"{where}.args"),
         _PHASES[phase],
         stamps.of(_field(data, where, "profile", str), _field(data, where, "profile_hash", str)),
@@ -646,10 +648,10 @@ def _quick_event(data: Any, stamps: _Stamps) -> Event | None:
         stamp = stamps.get((key, content_hash)) or stamps.of(key, content_hash)
         if quick.size == 11:
             return OpeningEvent(
-                seq, read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
+                seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
                 declaration=_quick_declaration(data["declaration"]),
             )
-        return Event(seq, read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva)
+        return Event(seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva)
     except (_Slow, _Bad, LookupError, TypeError, ValueError, ArithmeticError):
         return None
 
