@@ -509,11 +509,14 @@ class _Slow(Exception):
 
 
 def _quick_ids(value: Any, *, empty_ok: bool = False) -> tuple[str, ...]:
-    if type(value) is not list or not (value or empty_ok) or len(set(value)) != len(value):
+    # str.strip refuses anything but a text (TypeError), and gives "" for a blank one.
+    if (
+        type(value) is not list
+        or not (value or empty_ok)
+        or len(set(value)) != len(value)
+        or not all(map(str.strip, value))
+    ):
         raise _Slow
-    for item in value:
-        if type(item) is not str or not item or item.isspace():
-            raise _Slow
     return tuple(value)
 
 
