@@ -331,25 +331,34 @@ _DUMP: Mapping[str, Callable[[Any], Any]] = {
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _dumpers(cls: type[Command]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    """Each argument's name and how it is written, for the arguments class ``cls``."""
+_Dumper = tuple[str, Callable[[Any], Any], Any]
+
+
+def _dumpers(cls: type[Command]) -> tuple[_Dumper, ...]:
+    """Each argument's name, how it is written, and the default at which it is left out (for
+    arguments written only when set; else a marker no value equals), for the class ``cls``."""
     found = _DUMPERS.get(cls)
     if found is None:
         found = _DUMPERS[cls] = tuple(
-            (f.name, _DUMP.get(f.metadata["kind"].name, f.metadata["kind"].dump))
+            (f.name, _DUMP.get(f.metadata["kind"].name, f.metadata["kind"].dump),
+             f.default if f.metadata.get("written_when_set") else _ALWAYS)
             for f in attrs.fields(cls)
         )
     return found
 
 
-_DUMPERS: dict[type[Command], tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+_ALWAYS = object()
+_DUMPERS: dict[type[Command], tuple[_Dumper, ...]] = {}
 
 
 def _event_to_dict(event: Event, where: str) -> dict[str, Any]:
     args = {}
-    for name, dump in _dumpers(type(event.args)):
+    for name, dump, unset in _dumpers(type(event.args)):
+        value = getattr(event.args, name)
+        if value is unset or (unset is not _ALWAYS and value == unset):
+            continue
         try:
-            args[name] = dump(getattr(event.args, name))
+            args[name] = dump(value)
         except _Bad as exc:
             raise EventFormatError(f"{where}.args.{name}: expected {exc.expected}") from None
     out: dict[str, Any] = {
@@ -559,6 +568,7 @@ class _QuickArgs:
 
     cls: type[Command]
     count: int  # how many arguments the JSON object holds: every field of the class
+    unset: Mapping[str, Any]  # the arguments written only when set, with their JSON defaults
     typed: tuple[tuple[str, frozenset[type], bool], ...]
     checks: tuple[tuple[str, Callable[[Any], None]], ...]
     conversions: tuple[tuple[str, Callable[[Any], Any]], ...]
@@ -584,6 +594,8 @@ class _QuickArgs:
         return cls(
             args,
             len(fields),
+            {f.name: f.metadata["kind"].dump(f.default) for f in fields
+             if f.metadata.get("written_when_set")},
             tuple(typed),
             tuple(checks),
             tuple(conversions),
@@ -594,8 +606,12 @@ class _QuickArgs:
 
     def read(self, raw: Any) -> Command:
         """The arguments, when ``raw`` holds every one in the form events_to_json writes."""
-        if type(raw) is not dict or len(raw) != self.count:
+        if type(raw) is not dict:
             raise _Slow
+        if len(raw) != self.count:
+            raw = {**self.unset, **raw}  # the arguments left out at their defaults
+            if len(raw) != self.count:
+                raise _Slow
         if self.empty is not None:
             return self.empty
         for name, types, not_blank in self.typed:
