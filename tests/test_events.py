@@ -187,7 +187,7 @@ DELETE = object()
 
 MALFORMED: list[tuple[str, Any, str]] = [
     # (path, value, the field the error names)
-    ("0.schema", 2, "events[0].schema"),
+    ("0.schema", 3, "events[0].schema"),
     ("3.schema", 99, "events[3].schema"),
     ("1.schema", "1", "events[1].schema"),
     ("1.schema", DELETE, "events[1].schema"),
@@ -240,7 +240,7 @@ def test_malformed_event_is_refused_naming_the_field(path: str, value: Any, fiel
         ("", "not JSON"),
         ('{"schema": 1}', "expected a JSON array"),
         ("[1]", "events[0]: expected an object"),
-        ('[{"schema": 2, "whatever": true}]', "unknown schema"),
+        ('[{"schema": 3, "whatever": true}]', "unknown schema"),
     ],
 )
 def test_malformed_json(text: str, message: str) -> None:
@@ -345,7 +345,14 @@ def test_events_stored_by_an_earlier_release_still_replay() -> None:
     back exactly as they were."""
     text = (Path(__file__).parent / "data" / "events_schema1_2026-11.json").read_text("utf-8")
     case = SipCase.replay(events_from_json(text))
-    assert json.loads(events_to_json(case.events)) == json.loads(text)
+    # Written back in schema 2: the same events, each with the case's derived identity.
+    written = json.loads(events_to_json(case.events))
+    assert {e["schema"] for e in written} == {2} and len({e["case"] for e in written}) == 1
+    assert [{k: v for k, v in e.items() if k not in ("schema", "case")} for e in written] == [
+        {k: v for k, v in e.items() if k != "schema"} for e in json.loads(text)
+    ]
+    assert SipCase.replay(events_from_json(events_to_json(case.events))).snapshot() == (
+        case.snapshot())
     assert case.phase is states.CLOSED and case.closure_reason == "consent_withdrawn"
     assert case.notified == ("hemtjanst", "bup") and case.kva == ("AU124", "AW010")
     assert case.voided_notes == 11 and [n.kind for n in case.notes(2)] == [

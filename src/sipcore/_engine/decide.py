@@ -80,9 +80,12 @@ def decide(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Deci
 Decided = tuple[dt.datetime, Refusal | None, tuple[Finding, ...], Event | None]
 
 
-def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Decided:
+def decided(
+    case: SipCase, command: str, at: Any, raw: Mapping[str, Any], *, fire: bool = True
+) -> Decided:
     """:func:`decide` as a plain tuple: the checked time, the refusal (or ``None``), the
-    advice, the event (or ``None``)."""
+    advice, the event (or ``None``). ``fire=False`` reads the destination from the compiled
+    rulebook instead of firing the shared machine (verified replay: the table is the same)."""
     if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
         at = aware("at", at)  # (a time at a fixed offset needs nothing done)
     args = build(command, raw, case.units.ids) if raw else build(command, raw)
@@ -104,7 +107,7 @@ def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Dec
     failed, advice = _check(move, Context(case, profile, at, day, command, args), book.region)
     if failed:
         return at, RuleViolation(command, failed), advice, None
-    return at, None, advice, _event(case, profile, move, phase, at, args)
+    return at, None, advice, _event(case, profile, move, phase, at, args, fire)
 
 
 def _check(
@@ -122,7 +125,8 @@ def _check(
 
 
 def _event(
-    case: SipCase, profile: Profile, move: Move, phase: Phase, at: dt.datetime, args: Command
+    case: SipCase, profile: Profile, move: Move, phase: Phase, at: dt.datetime, args: Command,
+    fire: bool,
 ) -> Event:
     command = move.row.command
     effect = states.EFFECTS.get(command, states.NO_EFFECT)
@@ -135,8 +139,11 @@ def _event(
     else:
         acting = case.opened_by
     kva = effect.kva_discharge if case.is_discharge else effect.kva
-    dest = destination(command, phase) if move.changes_phase else phase
-    return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva)
+    if not move.changes_phase:
+        dest = phase
+    else:
+        dest = destination(command, phase) if fire else move.row.dest  # type: ignore[assignment]
+    return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva, case.case_id)
 
 
 def _phase_refusal(command: str, phase: Phase, day: dt.date, region: str | None) -> Refusal:
