@@ -34,7 +34,7 @@ from helpers import (
 from sipcore import states
 from sipcore.case import SipCase
 from sipcore.commands import COMMAND_ARGS, aware
-from sipcore.errors import EventFormatError, InputTypeError
+from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import (
     _QUIET,
     _QUIET_SIZE,
@@ -482,15 +482,25 @@ def test_no_nan_or_infinity_is_read(token: str) -> None:
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
-def test_no_nan_or_infinity_is_written(value: float) -> None:
+def test_no_nan_or_infinity_is_recorded(value: float) -> None:
+    # The command refuses it as bad input naming the field, so no event can hold one.
     case, clock = walk("opened")
-    case.record_preferences(at=clock(), place="Hemma", pause_share=value)
-    with pytest.raises(EventFormatError, match=r"events\[1\]\.args\.fields: .*finite"):
-        events_to_json(case.events)
-    case, clock = walk("opened")
-    case.record_preferences(at=clock(), shares=[0.5, value])
-    with pytest.raises(EventFormatError, match=r"events\[1\]\.args\.fields"):
-        events_to_json(case.events)
+    for fields in ({"place": "Hemma", "pause_share": value}, {"shares": [0.5, value]}):
+        with pytest.raises(InputError) as info:
+            case.record_preferences(at=clock(), **fields)
+        assert info.value.argument.startswith("fields.")
+    assert len(case.events) == 1
+
+
+def test_preference_arguments_of_another_shape_are_refused() -> None:
+    from sipcore.commands import build
+
+    for bad in (["ab"], [("a", 1, 2)], "ab", 3, {"x": {"nested": 1}}):
+        with pytest.raises(InputError) as info:
+            build("record_preferences", {"fields": bad})
+        assert info.value.argument.startswith("fields")
+    assert build("record_preferences", {"fields": [("place", "Hemma")]}).fields == (
+        ("place", "Hemma"),)
 
 
 @pytest.mark.parametrize(

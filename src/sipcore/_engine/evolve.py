@@ -91,6 +91,12 @@ def _approve(case: SipCase, event: Event, a: Any) -> None:
     _draft(case, case.versions[-1].approve(event.at, a.by, a.with_person))
 
 
+def _withdrawal(case: SipCase, event: Event, a: Any) -> None:
+    """Every note of every version is void (consent.withdrawal): the case no longer holds what
+    they said."""
+    case.versions = tuple(v.voided(event.at) for v in case.versions)
+
+
 def _follow_up(case: SipCase, event: Event, a: Any) -> None:
     case.meetings = (*case.meetings, Meeting(event.at, a, event.kva))
     case.versions = (*case.versions, case.versions[-1].next_version(event.at))
@@ -116,7 +122,7 @@ _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
     "document_plan": _document,
     "approve_plan": _approve,
     "start_follow_up": _follow_up,
-    "withdraw_consent": _nothing,
+    "withdraw_consent": _withdrawal,
     "record_death": _nothing,
     "close_case": _nothing,
 }
