@@ -213,19 +213,33 @@ class SipCase:
         if verify:
             _verify(_reopened(first, case.profile), first, 0)
         evolve(case, first)
+        case_id, stamp = first.case_id, first.decided_under
+        moves = rulebook(case.profile).moves
         for i, event in enumerate(items[1:], start=1):
-            where = f"events[{i}]"
-            if not isinstance(event, Event) or event.declaration is not None:
-                raise EventFormatError(f"{where}.declaration: only the opening event has one")
-            if event.case_id != first.case_id:
+            if type(event) is not Event:
+                raise EventFormatError(f"events[{i}]: expected an event that is not an opening "
+                                       "(only the opening event has a declaration)")
+            if event.case_id != case_id:
                 raise EventFormatError(
-                    f"{where}.case: {event.case_id!r} is not the case of events[0] "
-                    f"({first.case_id!r})")
-            _applicable(case, event, i)
+                    f"events[{i}].case: {event.case_id!r} is not the case of events[0] "
+                    f"({case_id!r})")
+            if event.seq != i + 1:
+                raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
+            if event.at < case.latest_at:
+                raise EventFormatError(f"events[{i}].at: earlier than the event before it")
+            if event.decided_under is not stamp and event.decided_under != stamp:
+                stamp = event.decided_under
+                moves = rulebook(_profile_of(case, event, i)).moves
+            move = moves.get((case.phase, event.command))
+            if move is None:
+                raise EventFormatError(
+                    f"events[{i}].command: {event.command} is not allowed in phase {case.phase}")
+            if event.phase is not (move.row.dest or case.phase):
+                raise EventFormatError(f"events[{i}].phase: recorded {event.phase}, the table "
+                                       f"gives {move.row.dest or case.phase}")
             if verify:
-                _verify(case._decided_again(event, where), event, i)
+                _verify(case._decided_again(event, f"events[{i}]"), event, i)
             evolve(case, event)
-        case.obligation_terms()  # derived once while loading, ready for region-wide lists
         return case
 
     def _decided_again(self, event: Event, where: str) -> Event:
@@ -700,26 +714,16 @@ def _shown(value: object) -> str:
     return repr(str(value)) if isinstance(value, (Phase, Stamp)) else repr(value)
 
 
-def _applicable(case: SipCase, event: Event, i: int) -> None:
-    """The checks of an unverified replay: the order of the events and the table's phases."""
-    if event.seq != i + 1:
-        raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
-    if event.at < case.latest_at:
-        raise EventFormatError(f"events[{i}].at: earlier than the event before it")
+def _profile_of(case: SipCase, event: Event, i: int) -> Profile:
+    """The profile a later event names: only a case that follows a profile name moves to
+    another version."""
     try:
         profile = case.profile_for_stamp(event.decided_under)
     except EventFormatError as exc:
         raise EventFormatError(f"events[{i}].{exc}") from None
     if case.follows is None and not case.profile.accepts(event.decided_under):
         raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
-    move = rulebook(profile).moves.get((case.phase, event.command))
-    if move is None:
-        raise EventFormatError(
-            f"events[{i}].command: {event.command} is not allowed in phase {case.phase}")
-    expected = move.row.dest or case.phase
-    if event.phase != expected:
-        raise EventFormatError(
-            f"events[{i}].phase: recorded {event.phase}, the table gives {expected}")
+    return profile
 
 
 def _command_name(command: object) -> str:

@@ -9,7 +9,7 @@ as a copy of the notes of the one before.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import attrs
 
@@ -163,7 +163,8 @@ class Note:
 
     added_at: dt.datetime
     args: AddNeed | AddGoal | AddIntervention | AddNote
-    voided_at: dt.datetime | None = None  # from then on its content is unreadable
+
+    voided_at: ClassVar[dt.datetime | None] = None  # a VoidedNote's: then it is unreadable
 
     horizon = Given[str | None](default=None)  # goals: "short" or "long"
     unit = Given[str | None](default=None)  # interventions: the responsible unit
@@ -195,7 +196,15 @@ class Note:
             f: "" if f == "text" else None
             for f in ("text", "heading", "responsible") if hasattr(self.args, f)
         }
-        return Note(self.added_at, attrs.evolve(self.args, **blank), at)
+        return VoidedNote(self.added_at, attrs.evolve(self.args, **blank), at)
+
+
+@attrs.frozen(weakref_slot=False)
+class VoidedNote(Note):
+    """A note made void when consent was withdrawn (source 004: "makulera planen anteckning för
+    anteckning"): its kind, when it was added and its structure remain; what it said does not."""
+
+    voided_at: dt.datetime | None = attrs.field(default=None)  # type: ignore[misc]
 
 
 @attrs.frozen(weakref_slot=False)

@@ -23,8 +23,10 @@ __all__ = ["evolve"]
 
 def evolve(case: SipCase, event: Event) -> None:
     """Apply ``event`` to ``case``."""
-    if not case.profile.accepts(event.decided_under):  # a new version of the profile decided
-        case.profile = case.profile_for_stamp(event.decided_under)
+    stamp = event.decided_under
+    profile = case.profile
+    if stamp is not profile.stamp and not profile.accepts(stamp):  # a new version decided
+        case.profile = case.profile_for_stamp(stamp)
     case.phase = event.phase
     _APPLY[event.command](case, event, event.args)
     case.append_event(event)
