@@ -281,7 +281,8 @@ class SipCase:
 
     @property
     def opened_by(self) -> str:
-        return cast(OpenCase, self._opening.args).unit
+        unit: str = self._events[0].args.unit  # type: ignore[attr-defined]
+        return unit
 
     @property
     def initiated_by(self) -> str:
@@ -289,7 +290,9 @@ class SipCase:
 
     @property
     def discharge_notice_at(self) -> dt.datetime | None:
-        return cast(OpenCase, self._opening.args).discharge_notice_at
+        args = self._events[0].args  # the OpenCase arguments
+        notice: dt.datetime | None = args.discharge_notice_at  # type: ignore[attr-defined]
+        return notice
 
     def _closed_by(self, *commands: str) -> Event | None:
         """The closing event, if the case is closed by one of ``commands`` (any, if none)."""
@@ -444,12 +447,13 @@ class SipCase:
     def follows(self) -> str | None:
         """The profile name whose version in force decides each command (``None``: the case
         was opened under a pinned version or a file, used for every command)."""
-        return cast(OpenCase, self._opening.args).follows
+        follows: str | None = self._events[0].args.follows  # type: ignore[attr-defined]
+        return follows
 
     def profile_for(self, day: dt.date) -> Profile:
         """The profile a command on ``day`` (its local date) is decided under: the version of
         :attr:`follows` in force then, or the case's own profile."""
-        follows = self.follows
+        follows: str | None = self._events[0].args.follows  # type: ignore[attr-defined]
         return self.profile if follows is None else profile_in_force(follows, day)
 
     def profile_for_stamp(self, stamp: Stamp) -> Profile:
