@@ -34,6 +34,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
+if __name__ == "__main__":  # bench/calendar.py must not shadow the standard library's calendar
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
+
 from sipcore import Person, Refusal, SipCase, events_to_json, load_profile
 from sipcore.profiles import Profile
 
@@ -175,6 +178,10 @@ def _lifecycle(g: _Case, *, child: bool, discharge: bool, units: list[str], open
         consent["given_by"] = "person"
     if not g.run("record_consent", consent_at, **consent):
         return
+    if rng.random() < 0.2:
+        g.run("record_preferences", g.time(g.now, hours=rng.uniform(0.2, 5)),
+              place=rng.choice(PLACES), time_of_day=rng.choice(("förmiddag", "eftermiddag")),
+              interpreter=rng.random() < 0.2, languages=["svenska", "arabiska"])
     regional = [u for u in units if UNITS[u] in ("region", "municipality") and u != "medicin_avd3"]
     coordinator_unit = rng.choice(regional) if not discharge else rng.choice(
         [u for u in units if UNITS[u] == "region"])
@@ -304,7 +311,8 @@ def write(path: str | Path, n: int, seed: int = 1, *, jobs: int = 1,
     compress = path.suffix == ".gz" if compress is None else compress
     blocks = [(start, min(2_000, n - start)) for start in range(0, n, 2_000)]
     with open(path, "wb") as raw:
-        out: BinaryIO = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if compress else raw
+        out: BinaryIO = gzip.GzipFile(filename="", fileobj=raw, mode="wb",
+                                                  mtime=0) if compress else raw
         try:
             if jobs <= 1:
                 for start, size in blocks:

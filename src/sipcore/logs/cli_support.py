@@ -78,8 +78,9 @@ def executor_for(address: str | None) -> Iterator[tuple[Any, int | None]]:
     except ImportError:
         raise InputError("--dask", "the dask extra installed (pip install 'sipcore[dask]')",
                          address) from None
+    connect: Any = Client  # distributed is not typed
     try:
-        client = Client(address, timeout=10)
+        client = connect(address, timeout=10)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError("--dask", "the address of a running Dask scheduler",
                          f"{address} ({exc})") from None

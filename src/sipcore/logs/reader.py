@@ -9,12 +9,13 @@ do not replay); so is an empty log and a gzip file that ends early. Blank lines 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import attrs
 
@@ -87,10 +88,11 @@ def log_lines(
     number = 0
     found = False
     with raw:
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == _GZIP_MAGIC else raw
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == _GZIP_MAGIC
+                      else raw)
         try:
             told = 0
-            for number, line in enumerate(stream, start=1):  # noqa: B007 (read after the loop)
+            for number, line in enumerate(stream, start=1):
                 if advance is not None and number % 64 == 0:
                     told = _tell(raw, told, advance)
                 if line.strip():
@@ -192,8 +194,6 @@ def total_bytes(paths: Sequence[str | os.PathLike[str]]) -> int:
     """The size on disk of ``paths`` (what a progress bar counts)."""
     total = 0
     for p in paths:
-        try:
+        with contextlib.suppress(OSError):
             total += Path(p).stat().st_size
-        except OSError:
-            pass
     return total

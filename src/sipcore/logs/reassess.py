@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from sipcore.deadlines import working_days_between
+from sipcore.deadlines import local_date, working_days_between
 from sipcore.logs.reader import LogCase
 from sipcore.logs.rerun import Rerun, rerun, resolve_profile
 
@@ -161,7 +161,12 @@ def _keyed(case: Any, as_of: dt.datetime) -> dict[_Key, Any]:
 
 
 def _obligation_text(o: Any) -> str:
-    return f"due {o.due.isoformat()} {o.status}"
+    """``due 2026-12-28 met 2026-12-29 (late)``, ``due 2027-03-01 open``."""
+    text = f"due {o.due.isoformat()} {o.status}"
+    if o.status == "met" and o.met_at is not None:
+        met = local_date(o.met_at)
+        text += f" {met.isoformat()}" + (" (late)" if met > o.due else "")
+    return text
 
 
 def _obligation_changes(old: Any, new: Any, as_of: dt.datetime) -> list[Change]:
