@@ -137,7 +137,7 @@ def test_cli_strict_stops_at_the_first_malformed_line(
 ) -> None:
     path = _mixed_log(tmp_path)
     assert main([*command, str(path), "--strict", "--jobs", "1"]) == 2
-    out, err = capsys.readouterr()
+    err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and f"{path}:2:" in err and "not JSON" in err
 
 
