@@ -310,7 +310,8 @@ def write(path: str | Path, n: int, seed: int = 1, *, jobs: int = 1,
     path = Path(path)
     compress = path.suffix == ".gz" if compress is None else compress
     blocks = [(start, min(2_000, n - start)) for start in range(0, n, 2_000)]
-    with open(path, "wb") as raw:
+    part = path.with_name(path.name + ".part")  # a log cut short by an error is not left
+    with open(part, "wb") as raw:
         out: BinaryIO = gzip.GzipFile(filename="", fileobj=raw, mode="wb",
                                                   mtime=0) if compress else raw
         try:
@@ -326,6 +327,7 @@ def write(path: str | Path, n: int, seed: int = 1, *, jobs: int = 1,
         finally:
             if out is not raw:
                 out.close()
+    part.replace(path)
     return path
 
 

@@ -179,9 +179,14 @@ def drive(
                      window=2 * workers)
         return Run(collector.aggregate, collector.cases, collector.problems)
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # The platform's way of starting workers (fork on Linux: quick, and it works when the
+    # main program is not a file); but a process with other threads running (a Dask client,
+    # a server) is not forked: its workers are spawned.
+    context = multiprocessing.get_context("spawn" if threading.active_count() > 1 else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         try:
             _on_executor(pool, work, chunks(names, chunk_size, advance), collector,
                          window=2 * workers)

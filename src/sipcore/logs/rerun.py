@@ -38,14 +38,16 @@ def command_args(event: Any) -> dict[str, Any]:
     if isinstance(args, Mapping):
         values = dict(args)
     else:
-        values = {
-            f.name: getattr(args, f.name)
-            for f in attrs.fields(type(args))
-            if not f.metadata.get("decided", False)
-        }
+        values = {name: getattr(args, name) for name in _given(type(args))}
     if event.command == "record_preferences" and "fields" in values:
         return dict(values["fields"])  # execute() takes the free fields themselves
     return values
+
+
+@functools.cache
+def _given(cls: type) -> tuple[str, ...]:
+    """The names of the arguments a caller gives (not those the case decides)."""
+    return tuple(f.name for f in attrs.fields(cls) if not f.metadata.get("decided", False))
 
 
 def rerun(events: Sequence[Any], profile: Any) -> Rerun:
