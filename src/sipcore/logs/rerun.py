@@ -38,7 +38,8 @@ def command_args(event: Any) -> dict[str, Any]:
     if isinstance(args, Mapping):
         values = dict(args)
     else:
-        values = {name: getattr(args, name) for name in _given(type(args))}
+        kind: type = type(args)
+        values = {name: getattr(args, name) for name in _given(kind)}
     if event.command == "record_preferences" and "fields" in values:
         return dict(values["fields"])  # execute() takes the free fields themselves
     return values
