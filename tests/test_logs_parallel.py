@@ -99,3 +99,15 @@ def test_strict_stops_on_any_executor(log: Path, dask_client: Any) -> None:
     for how in ({"jobs": 2}, {"executor": dask_client}, {"jobs": 1}):
         with pytest.raises(LogError, match=r"log\.jsonl\.gz:38: "):
             reassess("vastmanland", PROPOSAL, [log], chunk_size=25, **how)
+
+
+def test_profiles_given_as_objects_reach_the_workers(log: Path) -> None:
+    from sipcore import load_profile
+
+    by_name = _reassessed(log, jobs=1)
+    old, new = load_profile("vastmanland"), load_profile(PROPOSAL)
+    found: list[Any] = []
+    report = reassess(old, new, [log], on_case=found.append, on_problem=lambda p: None,
+                      chunk_size=25, jobs=2)
+    assert report.totals.to_dict() == by_name[0]
+    assert [c.to_dict() for c in found] == by_name[1]
