@@ -28,7 +28,8 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def dask_client() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")  # the dask extra (CI installs it)
+    import distributed  # the dask extra, which CI installs
+
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                        protocol="tcp://", host="127.0.0.1",
                                        dashboard_address=None)
