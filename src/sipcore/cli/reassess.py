@@ -51,7 +51,7 @@ def _writer(path: Path | None) -> Iterator[Any]:
         yield None
         return
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".jsonl", ".ndjson", ".json"):
+    if suffix not in (".csv", ".jsonl", ".ndjson"):
         raise InputError("--out", "a file ending in .csv or .jsonl", str(path))
     try:
         out: IO[str] = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
