@@ -11,6 +11,8 @@ the Dask runs; ``--no-dask`` leaves them out). Logs are generated once into ``--
   on 127.0.0.1): seconds, cases per second, the speed-up over one core;
 * the ratio of one core's reassessment to the bare loop (a reassessment replays every case and
   decides it twice more);
+* how many cores the workers get on the machine as it is (a pure-Python loop in one process,
+  then in each worker at once): on a machine shared with others, the speed-up is bounded by it;
 * the peak memory of each run: the resident memory of this process and its workers together,
   sampled every 0.1 s (Linux ``/proc``), and its growth over the size before it.
 
@@ -114,6 +116,30 @@ def reassess(log: Path, **how: Any) -> int:
     return logs.reassess("vastmanland", PROPOSAL, [log], **how).totals.cases
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def cores_available(workers: int) -> float:
+    """How many cores ``workers`` processes get now: a pure-Python loop run once, then in
+    ``workers`` processes at once (a machine shared with others may give fewer than it has)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = 5_000_000
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_burn, [1] * workers))  # started
+        start = time.perf_counter()
+        pool.submit(_burn, n).result()
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        list(pool.map(_burn, [n] * workers))
+        many = time.perf_counter() - start
+    return workers * one / many
+
+
 RUNS = ("bare", "one", "pool", "dask")
 NAMES = {"bare": "bare loop (read + replay)", "one": "reassess, 1 core",
          "pool": "reassess, {w} workers (process pool)",
@@ -175,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generated {log} ({log.stat().st_size / 1e6:.0f} MB gzip) in "
                   f"{time.perf_counter() - start:.0f} s", flush=True)
         results[n] = {}
-        print(f"\n{n:,} cases (each run in a fresh process; memory: it and its workers)")
+        print(f"\n{n:,} cases (each run in a fresh process; memory: it and its workers); "
+              f"{w} processes get {cores_available(w):.2f} cores now")
         for run in RUNS:
             if run == "dask" and args.no_dask:
                 continue
