@@ -26,6 +26,8 @@ _SUBCOMMAND_MODULES = (
     "sipcore.cli.diff",
     "sipcore.cli.docs",
     "sipcore.cli.fhir",
+    "sipcore.cli.reassess",
+    "sipcore.cli.stats",
 )
 
 
