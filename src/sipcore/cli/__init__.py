@@ -24,6 +24,8 @@ _SUBCOMMAND_MODULES = (
     "sipcore.cli.check",
     "sipcore.cli.diff",
     "sipcore.cli.docs",
+    "sipcore.cli.schema",
+    "sipcore.cli.serve",
 )
 
 

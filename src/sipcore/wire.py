@@ -1,0 +1,308 @@
+"""A case over JSON: the stateless decisions that ``sipcore serve`` answers, without the server.
+
+A caller sends a case's events (as :func:`sipcore.events_to_json` writes them) and a command;
+the case is replayed (:meth:`SipCase.replay`), the command decided, and the answer is JSON:
+the new events and the advice, or the refusal with every finding. Nothing is stored. The
+same functions serve a vendor who wants the JSON forms in-process.
+
+Bad input raises the library's errors with the field at fault: :class:`InputError` whose
+``argument`` is the field as the request names it (``at``, ``args.meeting_at``, ``command``),
+or :class:`EventFormatError` whose message starts with it (``events[2].at: …``).
+
+JSON values of a command's arguments become the Python values the command takes by each
+argument's declared kind in :mod:`sipcore.commands` (the same kinds that read an event's
+arguments back): times with an offset and dates from ISO text, ids from arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from sipcore.case import Outcome, SipCase
+from sipcore.commands import COMMAND_ARGS
+from sipcore.errors import EventFormatError, Finding, InputError, InputTypeError, Refusal
+from sipcore.events import Event, events_from_json
+from sipcore.schema import DECISION_FORMAT, command_fields
+
+__all__ = [
+    "case_view",
+    "decide",
+    "explain",
+    "field_of",
+    "finding_json",
+    "obligations",
+    "only",
+    "parse_body",
+    "profile_json",
+    "replay",
+    "rule_json",
+]
+
+_AWARE = "a date and time with an offset, e.g. 2026-12-21T09:00:00+01:00"
+_COMMANDS = tuple(c for c in COMMAND_ARGS if c != "open_case")
+
+
+# --- reading a request -------------------------------------------------------------------------
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """The request body as a JSON object; anything else is refused naming ``body``."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # (JSONDecodeError and bad UTF-8 are ValueErrors)
+        shown = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        raise InputError("body", "a JSON object", shown) from None
+    if not isinstance(data, dict):
+        raise InputTypeError("body", "a JSON object", type(data).__name__)
+    return data
+
+
+def only(body: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
+    """Refuse a field of the request that is not ``allowed``, and a ``required`` one missing."""
+    for name in body:
+        if name not in allowed:
+            raise InputError(name, f"a field of the request (one of: {', '.join(allowed)})")
+    for name in required:
+        if name not in body:
+            raise InputError(name, "a field the request must have")
+
+
+def _datetime(field: str, value: Any) -> dt.datetime:
+    if not isinstance(value, str):
+        raise InputTypeError(field, _AWARE, value)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(field, _AWARE, value) from None
+    if parsed.utcoffset() is None:
+        raise InputError(field, _AWARE + " (not a naive time)", value)
+    return parsed
+
+
+def replay(events: Any) -> SipCase:
+    """The case that ``events`` (decoded JSON: an array of events) record."""
+    if not isinstance(events, list):
+        raise InputTypeError("events", "an array of events", type(events).__name__)
+    if not events:
+        raise InputError("events", "at least the case's open_case event")
+    try:
+        text = json.dumps(events, ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError):
+        raise EventFormatError("events: expected events without NaN or deep nesting") from None
+    return SipCase.replay(events_from_json(text))
+
+
+def _arguments(command: str, raw: Any) -> dict[str, Any]:
+    """The keyword arguments of ``command`` from their JSON values, by each argument's kind."""
+    if not isinstance(raw, dict):
+        raise InputTypeError("args", "a JSON object of the command's arguments",
+                             type(raw).__name__)
+    fields = {f.name: f for f in command_fields(command, decided=False)}
+    if any(f.metadata["kind"].name == "prefs" for f in fields.values()):
+        return dict(raw)  # free fields (place, interpreter, …): the command checks them
+    args = {}
+    for name, value in raw.items():
+        field = fields.get(name)
+        if field is None:  # the command refuses it, listing its arguments
+            args[name] = value
+            continue
+        spec = field.metadata["kind"]
+        try:
+            args[name] = spec.load(value)
+        except (TypeError, ValueError, AttributeError):
+            raise InputTypeError(f"args.{name}", spec.expected, value) from None
+    return args
+
+
+def field_of(argument: str) -> str:
+    """The request's name for an argument a command names: ``at`` and ``command`` stay; an
+    argument of the command, or a free field of ``record_preferences``, is under ``args``."""
+    if argument in ("at", "command"):
+        return argument
+    if argument == "fields":
+        return "args"
+    return "args." + argument.removeprefix("fields.")
+
+
+def _located(exc: InputError) -> InputError:
+    kind = InputTypeError if isinstance(exc, InputTypeError) else InputError
+    return kind(field_of(exc.argument), exc.expected, exc.got)
+
+
+# --- deciding ----------------------------------------------------------------------------------
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "level": finding.level,
+        "message_sv": finding.message_sv,
+        "message_en": finding.message_en,
+        "sources": list(finding.sources),
+    }
+
+
+def _refusal_kind(findings: tuple[Finding, ...]) -> str | None:
+    if not findings:
+        return None
+    if any(f.level == "must" for f in findings):
+        return "rule_violation"
+    if [f.rule_id for f in findings] == ["transition.not_allowed"]:
+        return "transition_not_allowed"
+    return "refusal"
+
+
+def _decision(
+    case: SipCase,
+    command: str,
+    at: dt.datetime,
+    events: Iterable[Event],
+    advice: Iterable[Finding],
+    findings: tuple[Finding, ...],
+) -> dict[str, Any]:
+    new = [e.to_dict() for e in events]
+    return {
+        "format": DECISION_FORMAT,
+        "command": command,
+        "at": at.isoformat(),
+        "allowed": not findings,
+        "refusal": _refusal_kind(findings),
+        "phase": new[-1]["phase"] if new else str(case.phase),
+        "profile": case.profile.key,
+        "events": new,
+        "advice": [finding_json(f) for f in advice],
+        "findings": [finding_json(f) for f in findings],
+    }
+
+
+def decide(body: Mapping[str, Any], *, check: bool = False) -> tuple[SipCase, dict[str, Any]]:
+    """Replay ``body["events"]``, decide ``body["command"]`` at ``body["at"]`` with
+    ``body["args"]``, and answer the decision (:data:`~sipcore.schema.DECISION_FORMAT`).
+    With ``check``, the case's own ``check`` decides where the case has one (it decides
+    without applying); the replayed case is thrown away either way, so both give the same
+    decision."""
+    only(body, ("events", "command", "at", "args"), ("events", "command", "at"))
+    case = replay(body["events"])
+    command = body["command"]
+    if not isinstance(command, str) or command not in _COMMANDS:
+        raise InputError("command", f"a command of an open case (one of: {', '.join(_COMMANDS)})",
+                         command)
+    at = _datetime("at", body["at"])
+    args = _arguments(command, body.get("args", {}))
+    checker: Callable[..., Any] | None = getattr(case, "check", None) if check else None
+    try:
+        if checker is not None:
+            decided = checker(command, at=at, **args)
+            findings = tuple(getattr(decided, "findings", ()))
+            return case, _decision(case, command, at, getattr(decided, "events", ()),
+                                   getattr(decided, "advice", ()), findings)
+        outcome: Outcome = case.execute(command, at=at, **args)
+    except Refusal as refusal:
+        return case, _decision(case, command, at, (), (), refusal.findings)
+    except InputError as exc:
+        raise _located(exc) from None
+    return case, _decision(case, command, at, outcome.events, outcome.advice, ())
+
+
+def obligations(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
+    """Every obligation of the case that ``body["events"]`` record, as of ``body["as_of"]``."""
+    only(body, ("events", "as_of"), ("events", "as_of"))
+    case = replay(body["events"])
+    as_of = _datetime("as_of", body["as_of"])
+    found = case.obligations(as_of)
+    return case, {
+        "as_of": as_of.isoformat(),
+        "profile": case.profile.key,
+        "obligations": [plain(o) for o in found],
+    }
+
+
+def explain(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
+    """Why event ``body["seq"]`` of the case was allowed (the case's ``explain``)."""
+    only(body, ("events", "seq"), ("events", "seq"))
+    case = replay(body["events"])
+    seq = body["seq"]
+    if type(seq) is not int or not 1 <= seq <= len(case.events):
+        raise InputError("seq", f"the number of one of the case's events (1–{len(case.events)})",
+                         seq)
+    found = case.explain(case.events[seq - 1])  # type: ignore[attr-defined]
+    if isinstance(found, str):
+        return case, dict(json.loads(found))
+    to_dict = getattr(found, "to_dict", None)
+    return case, dict(to_dict() if to_dict is not None else found)
+
+
+# --- JSON views --------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON values: attrs records as objects of their fields, times and dates as
+    ISO text, tuples and sets as arrays, an event as :func:`sipcore.events_to_json` writes it."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return str(value) if isinstance(value, enum.Enum) else value
+    if isinstance(value, dt.date):  # (a datetime too)
+        return value.isoformat()
+    if isinstance(value, Event):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if attrs.has(type(value)):
+        return {f.name.lstrip("_"): plain(getattr(value, f.name))
+                for f in attrs.fields(type(value))}
+    if isinstance(value, enum.Enum):
+        return plain(value.value)
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def case_view(case: SipCase) -> dict[str, Any]:
+    """The case as JSON: every field of :meth:`SipCase.snapshot` (which holds Python objects)
+    as JSON values. Two cases are equal when their snapshots (and so their views) are."""
+    view = {name.lstrip("_"): plain(value) for name, value in case.snapshot().items()}
+    key, content_hash = case.profile.key, case.profile.content_hash
+    view["profile"] = {"key": key, "content_hash": content_hash}
+    return view
+
+
+def profile_json(profile: Any) -> dict[str, Any]:
+    """One profile version: its identity, every parameter and the level of its rules."""
+    from sipcore.profiles import PARAMETERS
+
+    return {
+        "key": profile.key,
+        "id": profile.id,
+        "version": profile.version,
+        "name": profile.name,
+        "valid_from": profile.valid_from.isoformat(),
+        "last_reviewed": profile.last_reviewed.isoformat(),
+        "extends": profile.extends,
+        "content_hash": profile.content_hash,
+        "rule_levels": dict(profile.rule_levels),
+        "parameters": {name: plain(getattr(profile, name)) for name in PARAMETERS},
+        "sources": dict(profile.sources),
+    }
+
+
+def rule_json(rule: Any, profiles: Iterable[Any]) -> dict[str, Any]:
+    """One rule: its wording, its sources, the commands it guards and its level in each
+    profile version."""
+    from sipcore.catalogue import commands_guarded
+
+    return {
+        "id": rule.id,
+        "level": rule.level,
+        "summary_sv": rule.summary_sv,
+        "summary_en": rule.summary_en,
+        "sources": list(rule.sources),
+        "commands": list(commands_guarded(rule.id)),
+        "levels": {p.key: p.rule_levels.get(rule.id, rule.level) for p in profiles},
+    }
