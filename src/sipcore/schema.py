@@ -418,7 +418,7 @@ def definitions(ref: Ref = _local) -> dict[str, dict[str, Any]]:
     return defs
 
 
-# --- scenario files (DOMAIN.md §9, with the keys of version 2) ---------------------------------
+# --- scenario files (DOMAIN.md §9, with the keys of version 2) -----------------------------------
 
 
 def _step_args(command: str, ref: Ref) -> dict[str, Any]:

@@ -43,7 +43,7 @@ PROBLEM = "application/problem+json"
 
 
 
-# --- answers --------------------------------------------------------------------------------------
+# --- answers -------------------------------------------------------------------------------------
 
 
 def _json(data: Any, status: int = 200, case: SipCase | None = None,
@@ -100,7 +100,7 @@ async def _answer(request: Request, handler: Handler) -> Response:
     return _json(answer, case=case)
 
 
-# --- around the app: the size limit and the version header ----------------------------------------
+# --- around the app: the size limit and the version header ---------------------------------------
 
 
 class _Limits:
@@ -157,7 +157,7 @@ class _Limits:
         await self.app(scope, replayed, send_with_version)
 
 
-# --- the OpenAPI document --------------------------------------------------------------------------
+# --- the OpenAPI document ------------------------------------------------------------------------
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -275,7 +275,7 @@ def _example() -> dict[str, Any]:
     }
 
 
-# --- the app --------------------------------------------------------------------------------------
+# --- the app -------------------------------------------------------------------------------------
 
 
 def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:

@@ -48,7 +48,7 @@ _AWARE = "a date and time with an offset, e.g. 2026-12-21T09:00:00+01:00"
 _COMMANDS = tuple(c for c in COMMAND_ARGS if c != "open_case")
 
 
-# --- reading a request -------------------------------------------------------------------------
+# --- reading a request ---------------------------------------------------------------------------
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:
@@ -135,7 +135,7 @@ def _located(exc: InputError) -> InputError:
     return kind(field_of(exc.argument), exc.expected, exc.got)
 
 
-# --- deciding ----------------------------------------------------------------------------------
+# --- deciding ------------------------------------------------------------------------------------
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -238,7 +238,7 @@ def explain(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
     return case, dict(to_dict() if to_dict is not None else found)
 
 
-# --- JSON views --------------------------------------------------------------------------------
+# --- JSON views ----------------------------------------------------------------------------------
 
 
 def plain(value: Any) -> Any:
