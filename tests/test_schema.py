@@ -77,7 +77,8 @@ def _invitation(events: list[dict[str, Any]]) -> dict[str, Any]:
     return next(e for e in events if e["command"] == "send_invitation")
 
 
-def _mutations() -> dict[str, Any]:
+def _mutations() -> dict[str, tuple[int, dict[str, Any]]]:
+    """Malformed events, each with the position in the history of the event it changes."""
     events = _events()
     first = events[0]
     invite = _invitation(events)
@@ -100,7 +101,7 @@ def _mutations() -> dict[str, Any]:
                 out["args"][key] = value
         return out
 
-    return {
+    found = {
         "no seq": changed(invite, seq=KeyError),
         "seq zero": changed(invite, seq=0),
         "seq as text": changed(invite, seq="4"),
@@ -127,25 +128,27 @@ def _mutations() -> dict[str, Any]:
         "unknown argument": args(invite, priority="high"),
         "args of another command": changed(invite, command="add_need"),
     }
+    return {name: (0 if event["command"] == "open_case" and "seq" in event and event["seq"] == 1
+                   else events.index(invite), event) for name, event in found.items()}
 
 
 @pytest.mark.parametrize("name", sorted(_mutations()))
 def test_a_malformed_event_does_not_validate(name: str) -> None:
-    event = _mutations()[name]
+    _, event = _mutations()[name]
     assert not valid("event.schema.json", event)
 
 
-def test_the_schema_and_the_reader_agree_on_what_the_reader_refuses() -> None:
-    """Every mutation the library's own reader refuses, the schema refuses too."""
+def test_the_schema_refuses_what_the_reader_refuses() -> None:
     events = _events()
-    for name, event in _mutations().items():
-        position = next(i for i, e in enumerate(events) if e["seq"] == event.get("seq", -1)
-                        or e["command"] == event["command"]) if "seq" in event else 0
-        history = [*events[:position], event]
+    refused = 0
+    for name, (position, event) in _mutations().items():
+        history = [*events[:position], event, *events[position + 1:]]
         try:
             events_from_json(json.dumps(history))
         except ValueError:
+            refused += 1
             assert not valid("events.schema.json", history), name
+    assert refused >= 15
 
 
 def test_an_empty_event_list_is_not_a_history() -> None:

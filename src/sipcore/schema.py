@@ -66,6 +66,7 @@ _NON_BLANK = r"\S"
 
 Ref = Callable[[str], dict[str, str]]
 _OPEN_CASE = "open_case"
+_COMMANDS = tuple(c for c in COMMAND_ARGS if c != _OPEN_CASE)  # the commands of an open case
 
 
 def _local(name: str) -> dict[str, str]:
@@ -177,17 +178,9 @@ def _args_schema(command: str, ref: Ref, *, recorded: bool) -> dict[str, Any]:
     }
 
 
-def _per_command(
-    key: str, def_prefix: str, ref: Ref, commands: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    """``if key == <command> then its arguments are <def_prefix><command>``, for each."""
-    return [
-        {
-            "if": {"properties": {key: {"const": c}}, "required": [key]},
-            "then": {"properties": {"args": ref(f"{def_prefix}{c}")}},
-        }
-        for c in commands
-    ]
+def _variants(prefix: str, ref: Ref, commands: tuple[str, ...]) -> dict[str, Any]:
+    """One of the variants ``<prefix>.<command>``: each names its command and its arguments."""
+    return {"anyOf": [ref(f"{prefix}.{c}") for c in commands]}
 
 
 # --- the shared definitions ----------------------------------------------------------------------
@@ -221,11 +214,10 @@ def _finding(ref: Ref) -> dict[str, Any]:
     }
 
 
-def _event(ref: Ref) -> dict[str, Any]:
-    from sipcore.events import SCHEMA_VERSION
+def _declaration(ref: Ref) -> dict[str, Any]:
     from sipcore.process import PRINCIPALS
 
-    declaration = {
+    return {
         "type": "object",
         "description": "the case's declaration: the person and each unit's principal",
         "properties": {
@@ -236,15 +228,19 @@ def _event(ref: Ref) -> dict[str, Any]:
         "required": ["birth_date", "guardians", "units"],
         "additionalProperties": False,
     }
-    commands = tuple(COMMAND_ARGS)
+
+
+def _event_fields(ref: Ref) -> dict[str, Any]:
+    """What every event has; ``event.<command>`` says what its command's event has."""
+    from sipcore.events import SCHEMA_VERSION
+
     return {
         "type": "object",
-        "description": "one applied command, as sipcore.events_to_json writes it",
         "properties": {
             "schema": {"const": SCHEMA_VERSION},
             "seq": {"type": "integer", "minimum": 1},
             "at": ref("datetime"),
-            "command": {"enum": list(commands)},
+            "command": {"enum": list(COMMAND_ARGS)},
             "args": {"type": "object"},
             "phase": {"enum": _phases()},
             "profile": {"type": "string", "pattern": r"^[a-z][a-z0-9_]*@\S+$",
@@ -252,34 +248,39 @@ def _event(ref: Ref) -> dict[str, Any]:
             "profile_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "unit": {"type": ["string", "null"], "description": "the acting unit"},
             "kva": {"type": ["string", "null"], "description": "the KVÅ code, where one"},
-            "declaration": {"anyOf": [declaration, {"type": "null"}]},
+            "declaration": {"anyOf": [ref("declaration"), {"type": "null"}]},
         },
         "required": ["schema", "seq", "at", "command", "args", "phase", "profile",
                      "profile_hash"],
         "additionalProperties": False,
-        "allOf": [
-            *_per_command("command", "args.", ref, commands),
-            {
-                "if": {"properties": {"command": {"const": _OPEN_CASE}}, "required": ["command"]},
-                "then": {"properties": {"declaration": declaration}, "required": ["declaration"]},
-                "else": {"properties": {"declaration": {"type": "null"}}},
-            },
-        ],
     }
 
 
-def _command(ref: Ref) -> dict[str, Any]:
-    commands = tuple(c for c in COMMAND_ARGS if c != _OPEN_CASE)
+def _event_of(command: str, ref: Ref) -> dict[str, Any]:
+    opening = command == _OPEN_CASE
+    return {
+        "allOf": [ref("event_fields")],
+        "description": f"the event of {command}"
+                       + (", with the case's declaration" if opening else ""),
+        "properties": {
+            "command": {"const": command},
+            "args": ref(f"args.{command}"),
+            "declaration": ref("declaration") if opening else {"type": "null"},
+        },
+        "required": ["declaration"] if opening else [],
+    }
+
+
+def _command_of(command: str, ref: Ref) -> dict[str, Any]:
     return {
         "type": "object",
-        "description": "a command to decide on a case: its name, when, and its arguments",
+        "description": f"the command {command}, when, and its arguments",
         "properties": {
-            "command": {"enum": list(commands)},
+            "command": {"const": command},
             "at": ref("datetime"),
-            "args": {"type": "object"},
+            "args": ref(f"command_args.{command}"),
         },
         "required": ["command", "at"],
-        "allOf": _per_command("command", "command_args.", ref, commands),
     }
 
 
@@ -401,9 +402,14 @@ def definitions(ref: Ref = _local) -> dict[str, dict[str, Any]]:
             {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
         ]},
         "finding": _finding(ref),
-        "event": _event(ref),
+        "declaration": _declaration(ref),
+        "event_fields": _event_fields(ref),
+        "event": {"description": "one applied command, as sipcore.events_to_json writes it",
+                  **_variants("event", ref, tuple(COMMAND_ARGS))},
         "events": {"type": "array", "items": ref("event"), "minItems": 1},
-        "command": _command(ref),
+        "command": {"description": "a command to decide on a case: its name, when, and its "
+                                   "arguments",
+                    **_variants("command", ref, _COMMANDS)},
         "decision": _decision(ref),
         "evaluated_rule": _evaluated_rule(ref),
         "explanation": _explanation(ref),
@@ -411,9 +417,11 @@ def definitions(ref: Ref = _local) -> dict[str, dict[str, Any]]:
         "problem": _problem(ref),
     }
     for command in COMMAND_ARGS:
+        defs[f"event.{command}"] = _event_of(command, ref)
         defs[f"args.{command}"] = _args_schema(command, ref, recorded=True)
-        if command != _OPEN_CASE:
-            defs[f"command_args.{command}"] = _args_schema(command, ref, recorded=False)
+    for command in _COMMANDS:
+        defs[f"command.{command}"] = _command_of(command, ref)
+        defs[f"command_args.{command}"] = _args_schema(command, ref, recorded=False)
     defs.update(_scenario_definitions(ref))
     return defs
 

@@ -95,7 +95,31 @@ def replay(events: Any) -> SipCase:
         text = json.dumps(events, ensure_ascii=False, allow_nan=False)
     except (ValueError, RecursionError):
         raise EventFormatError("events: expected events without NaN or deep nesting") from None
-    return SipCase.replay(events_from_json(text))
+    history = events_from_json(text)
+    _check_declared(history)
+    return SipCase.replay(history)
+
+
+def _check_declared(history: list[Event]) -> None:
+    """Every unit an event names is one the case declares: an event of another case, which
+    names that case's units, is not part of this history."""
+    declaration = history[0].declaration
+    if declaration is None:
+        return  # the replay refuses a history that does not open with a declaration
+    declared = declaration.units
+    for i, event in enumerate(history):
+        named = [("unit", event.unit)] if event.unit is not None else []
+        for f in command_fields(event.command, decided=True):
+            if f.metadata["unit"]:
+                value = getattr(event.args, f.name)
+                units = (value,) if isinstance(value, str) else value or ()
+                named.extend((f"args.{f.name}", unit) for unit in units)
+        for where, unit in named:
+            if unit not in declared:
+                raise EventFormatError(
+                    f"events[{i}].{where}: {unit!r} is not a unit events[0] declares "
+                    f"({', '.join(declared)}): an event of another case?"
+                )
 
 
 def _arguments(command: str, raw: Any) -> dict[str, Any]:
