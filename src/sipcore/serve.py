@@ -28,6 +28,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sipcore import __version__, wire
@@ -328,10 +329,14 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
         routes.append(("/explain", explain, "request.explain", "explanation",
                        "Why an event was allowed: every rule evaluated, with its sources",
                        {"events": example["events"], "seq": 5}))
+    # Plain routes (the endpoint reads its body itself): the decisions skip FastAPI's
+    # parameter machinery, and their OpenAPI operations are written here.
+    posted: dict[str, Any] = {}
     for path, endpoint, request_schema, answer, summary, shown in routes:
-        app.add_api_route(path, endpoint, methods=["POST"], summary=summary,
-                          response_class=Response, responses=_responses(answer, *_POSTED),
-                          openapi_extra=_body(request_schema, shown))
+        app.router.routes.append(Route(path, endpoint, methods=["POST"]))
+        responses = {str(status): r for status, r in _responses(answer, *_POSTED).items()}
+        posted[path] = {"post": {"summary": summary, "operationId": path.strip("/"),
+                                 **_body(request_schema, shown), "responses": responses}}
 
     profiles = bundled_profiles()
     rules = {rule_id: wire.rule_json(rule, profiles) for rule_id, rule in
@@ -375,7 +380,7 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
                         f"{request.method} {request.url.path}: {getattr(exc, 'detail', '')}")
 
     app.add_exception_handler(HTTPException, http_problem)
-    _document(app)
+    _document(app, posted)
     return _Limits(app, max_body)
 
 
@@ -385,14 +390,16 @@ def _case(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
     return case, wire.case_view(case)
 
 
-def _document(app: FastAPI) -> None:
-    """Put ``sipcore schema``'s definitions into the OpenAPI document's components."""
+def _document(app: FastAPI, posted: Mapping[str, Any]) -> None:
+    """Add the operations of the plain routes (``posted``) to the OpenAPI document, and
+    ``sipcore schema``'s definitions to its components."""
     from fastapi.openapi.utils import get_openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version, summary=app.summary,
                                    description=app.description, routes=app.routes)
+            document["paths"] = {**posted, **document.get("paths", {})}
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             schemas.update(definitions(_ref))
             schemas.update(_request_schemas())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -27,7 +28,7 @@ import attrs
 from sipcore.case import Outcome, SipCase
 from sipcore.commands import COMMAND_ARGS
 from sipcore.errors import EventFormatError, Finding, InputError, InputTypeError, Refusal
-from sipcore.events import Event, events_from_json
+from sipcore.events import Event
 from sipcore.schema import DECISION_FORMAT, command_fields
 
 __all__ = [
@@ -91,13 +92,14 @@ def replay(events: Any) -> SipCase:
         raise InputTypeError("events", "an array of events", type(events).__name__)
     if not events:
         raise InputError("events", "at least the case's open_case event")
-    try:
-        text = json.dumps(events, ensure_ascii=False, allow_nan=False)
-    except (ValueError, RecursionError):
-        raise EventFormatError("events: expected events without NaN or deep nesting") from None
-    history = events_from_json(text)
+    history = [Event.from_dict(item, f"events[{i}]") for i, item in enumerate(events)]
     _check_declared(history)
     return SipCase.replay(history)
+
+
+@functools.cache
+def _unit_fields(command: str) -> tuple[str, ...]:
+    return tuple(f.name for f in command_fields(command, decided=True) if f.metadata["unit"])
 
 
 def _check_declared(history: list[Event]) -> None:
@@ -109,11 +111,10 @@ def _check_declared(history: list[Event]) -> None:
     declared = declaration.units
     for i, event in enumerate(history):
         named = [("unit", event.unit)] if event.unit is not None else []
-        for f in command_fields(event.command, decided=True):
-            if f.metadata["unit"]:
-                value = getattr(event.args, f.name)
-                units = (value,) if isinstance(value, str) else value or ()
-                named.extend((f"args.{f.name}", unit) for unit in units)
+        for name in _unit_fields(event.command):
+            value = getattr(event.args, name)
+            units = (value,) if isinstance(value, str) else value or ()
+            named.extend((f"args.{name}", unit) for unit in units)
         for where, unit in named:
             if unit not in declared:
                 raise EventFormatError(
