@@ -155,9 +155,16 @@ def field_of(argument: str) -> str:
     return "args." + argument.removeprefix("fields.")
 
 
-def _located(exc: InputError) -> InputError:
+def _located(exc: InputError, body: Mapping[str, Any]) -> InputError:
+    """``exc`` under the request's name for the field, with the value as the request gave it
+    (not the Python value it became)."""
+    field = field_of(exc.argument)
+    args = body.get("args")
+    given = body.get(field) if field in body else exc.got
+    if field.startswith("args.") and isinstance(args, dict):
+        given = args.get(field.removeprefix("args."), exc.got)
     kind = InputTypeError if isinstance(exc, InputTypeError) else InputError
-    return kind(field_of(exc.argument), exc.expected, exc.got)
+    return kind(field, exc.expected, given)
 
 
 # --- deciding ------------------------------------------------------------------------------------
@@ -231,7 +238,7 @@ def decide(body: Mapping[str, Any], *, check: bool = False) -> tuple[SipCase, di
     except Refusal as refusal:
         return case, _decision(case, command, at, (), (), refusal.findings)
     except InputError as exc:
-        raise _located(exc) from None
+        raise _located(exc, body) from None
     return case, _decision(case, command, at, outcome.events, outcome.advice, ())
 
 
