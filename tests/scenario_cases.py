@@ -3,6 +3,7 @@ each command as a JSON request (for the schema, wire and HTTP tests)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import json
@@ -34,6 +35,17 @@ def as_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [as_json(v) for v in value]
     return value
+
+
+def edited(data: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A deep copy of ``data`` with ``changes``; a change to ``KeyError`` removes the key."""
+    out = copy.deepcopy(data)
+    for key, value in changes.items():
+        if value is KeyError:
+            del out[key]
+        else:
+            out[key] = value
+    return out
 
 
 def toml_as_json(path: Path) -> Any:

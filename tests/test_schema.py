@@ -3,7 +3,6 @@ not (DOMAIN.md §13)."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from scenario_cases import (
     BAD_SCENARIOS,
+    edited,
     every_event,
     every_step,
     scenario_paths,
@@ -83,23 +83,10 @@ def _mutations() -> dict[str, tuple[int, dict[str, Any]]]:
     first = events[0]
     invite = _invitation(events)
 
-    def changed(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
-        out = copy.deepcopy(event)
-        for key, value in fields.items():
-            if value is KeyError:
-                del out[key]
-            else:
-                out[key] = value
-        return out
+    changed = edited
 
     def args(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
-        out = copy.deepcopy(event)
-        for key, value in fields.items():
-            if value is KeyError:
-                del out["args"][key]
-            else:
-                out["args"][key] = value
-        return out
+        return edited(event, args=edited(event["args"], **fields))
 
     found = {
         "no seq": changed(invite, seq=KeyError),

@@ -19,7 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from scenario_cases import every_step, scenario_paths, told
+from scenario_cases import Told, edited, every_step, scenario_paths, told
 from sipcore import __version__, events_to_json, rule_catalogue, wire
 from sipcore.profiles import bundled_profiles
 
@@ -69,10 +69,13 @@ def _case_events(least: int = 6) -> list[dict[str, Any]]:
     return json.loads(events_to_json(told(path)[1].events))
 
 
-def _valid_request() -> dict[str, Any]:
-    step = next(s for s in every_step() if s.applied and s.request["command"] ==
+def _valid_step() -> Told:
+    return next(s for s in every_step() if s.applied and s.request["command"] ==
                 "send_invitation")
-    return step.request
+
+
+def _valid_request() -> dict[str, Any]:
+    return _valid_step().request
 
 
 def _still_serving(client: httpx.Client) -> None:
@@ -193,21 +196,17 @@ def test_the_openapi_document_holds_the_schemas(client: httpx.Client) -> None:
 
 def _bad_requests() -> dict[str, tuple[bytes, str, int, str | None]]:
     """name → (body, content type, status, the field the problem names)."""
-    good = _valid_request()
+    step = _valid_step()
+    good = step.request
     events = good["events"]
-    other = next(json.loads(events_to_json(told(p)[1].events)) for p in scenario_paths()
-                 if told(p)[1].events[0].declaration != told(next(
-                     s.path for s in every_step() if s.request is good))[1].events[0].declaration
-                 and len(told(p)[1].events) >= 3)
+    declared = events[0]["declaration"]
+    other = next(e for e in (json.loads(events_to_json(told(p)[1].events))
+                             for p in scenario_paths())
+                 if e[0]["declaration"]["units"].keys().isdisjoint(declared["units"])
+                 and len(e) >= 3)
 
     def body(**changes: Any) -> bytes:
-        request = copy.deepcopy(good)
-        for key, value in changes.items():
-            if value is KeyError:
-                del request[key]
-            else:
-                request[key] = value
-        return json.dumps(request).encode()
+        return json.dumps(edited(good, **changes)).encode()
 
     def with_args(**changes: Any) -> bytes:
         return body(args={**good["args"], **changes})
