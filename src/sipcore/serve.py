@@ -98,6 +98,9 @@ async def _answer(request: Request, handler: Handler) -> Response:
         return _problem_of(exc)
     except RecursionError:
         return _problem("bad-json", 400, "Malformed JSON", "body: nested too deeply", "body")
+    except OverflowError:  # a date the calendar cannot reach, wherever it was met
+        return _problem("bad-input", 422, "Bad input", "a date or time too near the years 1 or "
+                        "9999 to compute with")
     return _json(answer, case=case)
 
 

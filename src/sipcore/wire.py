@@ -27,7 +27,14 @@ import attrs
 
 from sipcore.case import Outcome, SipCase
 from sipcore.commands import COMMAND_ARGS
-from sipcore.errors import EventFormatError, Finding, InputError, InputTypeError, Refusal
+from sipcore.errors import (
+    EventFormatError,
+    Finding,
+    InputError,
+    InputTypeError,
+    OutOfRangeError,
+    Refusal,
+)
 from sipcore.events import Event
 from sipcore.schema import DECISION_FORMAT, command_fields
 
@@ -66,6 +73,8 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 
 def only(body: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
     """Refuse a field of the request that is not ``allowed``, and a ``required`` one missing."""
+    if not isinstance(body, Mapping):
+        raise InputTypeError("body", "a JSON object", type(body).__name__)
     for name in body:
         if name not in allowed:
             raise InputError(name, f"a field of the request (one of: {', '.join(allowed)})")
@@ -83,7 +92,24 @@ def _datetime(field: str, value: Any) -> dt.datetime:
         raise InputError(field, _AWARE, value) from None
     if parsed.utcoffset() is None:
         raise InputError(field, _AWARE + " (not a naive time)", value)
-    return parsed
+    return _in_range(field, parsed, value)
+
+
+_TOO_FAR = OutOfRangeError("args", "dates from which deadlines can be computed (well within "
+                           "the years 1–9999)")
+_MARGIN = dt.timedelta(days=2)  # a local date, and a deadline's first days, stay computable
+
+
+def _in_range(field: str, value: dt.datetime, given: Any) -> dt.datetime:
+    """``value``, if dates around it can be computed (Python's datetimes end at the years 1
+    and 9999: a time at either end would overflow on the way to its local date)."""
+    try:
+        value.astimezone(dt.UTC)
+        value + _MARGIN
+        value - _MARGIN
+    except OverflowError:
+        raise OutOfRangeError(field, "a time well within the years 1–9999", given) from None
+    return value
 
 
 def replay(events: Any) -> SipCase:
@@ -93,8 +119,18 @@ def replay(events: Any) -> SipCase:
     if not events:
         raise InputError("events", "at least the case's open_case event")
     history = [Event.from_dict(item, f"events[{i}]") for i, item in enumerate(events)]
+    for i, event in enumerate(history):
+        try:
+            _in_range("at", event.at, event.at)
+        except OutOfRangeError:
+            raise EventFormatError(f"events[{i}].at: expected a time well within the years "
+                                   "1–9999") from None
     _check_declared(history)
-    return SipCase.replay(history)
+    try:
+        return SipCase.replay(history)
+    except OverflowError:  # a deadline past the year 9999
+        raise EventFormatError("events: expected dates from which deadlines can be computed "
+                               "(well within the years 1–9999)") from None
 
 
 @functools.cache
@@ -142,6 +178,8 @@ def _arguments(command: str, raw: Any) -> dict[str, Any]:
             args[name] = spec.load(value)
         except (TypeError, ValueError, AttributeError):
             raise InputTypeError(f"args.{name}", spec.expected, value) from None
+        if isinstance(args[name], dt.datetime):
+            _in_range(f"args.{name}", args[name], value)
     return args
 
 
@@ -239,6 +277,8 @@ def decide(body: Mapping[str, Any], *, check: bool = False) -> tuple[SipCase, di
         return case, _decision(case, command, at, (), (), refusal.findings)
     except InputError as exc:
         raise _located(exc, body) from None
+    except OverflowError:  # a deadline past the year 9999
+        raise _TOO_FAR from None
     return case, _decision(case, command, at, outcome.events, outcome.advice, ())
 
 
@@ -247,7 +287,10 @@ def obligations(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
     only(body, ("events", "as_of"), ("events", "as_of"))
     case = replay(body["events"])
     as_of = _datetime("as_of", body["as_of"])
-    found = case.obligations(as_of)
+    try:
+        found = case.obligations(as_of)
+    except OverflowError:
+        raise _TOO_FAR from None
     return case, {
         "as_of": as_of.isoformat(),
         "profile": case.profile.key,
