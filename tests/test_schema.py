@@ -183,7 +183,9 @@ def test_command_arguments_come_from_the_argument_classes() -> None:
     {"command": "open_case", "at": "2026-03-02T10:00:00+01:00",
      "args": {"initiated_by": "staff", "unit": "vc"}},
     {"at": "2026-03-02T10:00:00+01:00", "args": {}},
-], ids=lambda r: f"{r.get('command')}:{json.dumps(r.get('args'))}")
+    {"command": "add_need", "at": "2026-03-02T10:00:00+01:00", "args": {"text": "Boende"},
+     "priority": "high"},
+], ids=lambda r: f"{r.get('command')}:{json.dumps(r.get('args'))}:{len(r)}")
 def test_a_malformed_command_does_not_validate(request_: dict[str, Any]) -> None:
     assert not valid("command.schema.json", request_)
 

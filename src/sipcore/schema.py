@@ -409,7 +409,10 @@ def definitions(ref: Ref = _local) -> dict[str, dict[str, Any]]:
         "events": {"type": "array", "items": ref("event"), "minItems": 1},
         "command": {"description": "a command to decide on a case: its name, when, and its "
                                    "arguments",
-                    **_variants("command", ref, _COMMANDS)},
+                    "allOf": [ref("command_variants")],
+                    "properties": {"command": {}, "at": {}, "args": {}},
+                    "additionalProperties": False},
+        "command_variants": _variants("command", ref, _COMMANDS),
         "decision": _decision(ref),
         "evaluated_rule": _evaluated_rule(ref),
         "explanation": _explanation(ref),

@@ -172,7 +172,7 @@ def _request_schemas() -> dict[str, dict[str, Any]]:
     events = {"events": _ref("events")}
     return {
         "request.decide": {
-            "allOf": [_ref("command")],
+            "allOf": [_ref("command_variants")],
             "properties": {**events, "command": {}, "at": {}, "args": {}},
             "required": ["events", "command", "at"],
             "additionalProperties": False,
