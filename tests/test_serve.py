@@ -289,6 +289,7 @@ def test_other_methods_and_paths_are_problems(client: httpx.Client) -> None:
     for answer, status in ((client.get("/decide"), 405), (client.get("/nowhere"), 404)):
         assert answer.status_code == status
         assert answer.headers["content-type"] == "application/problem+json"
+    assert "POST" in client.get("/decide").headers["allow"]
     _still_serving(client)
 
 

@@ -247,6 +247,13 @@ def _responses(answer: str, *problems: int) -> dict[int | str, dict[str, Any]]:
 _POSTED = (400, 413, 415, 422)
 
 
+def _listing(key: str, item: str) -> dict[int | str, dict[str, Any]]:
+    """The answer ``{key: [item, …]}``."""
+    listed = {"type": "object", "properties": {key: {"type": "array", "items": _ref(item)}},
+              "required": [key]}
+    return {200: {"description": f"every {item}", "content": {JSON: {"schema": listed}}}}
+
+
 def _example() -> dict[str, Any]:
     """A case of six events and the invitation it would send next, for the documentation."""
     from zoneinfo import ZoneInfo
@@ -312,7 +319,7 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
         return await _answer(request, wire.obligations)
 
     async def case(request: Request) -> Response:
-        return await _answer(request, lambda body: _case(body))
+        return await _answer(request, wire.view)
 
     async def explain(request: Request) -> Response:
         return await _answer(request, wire.explain)
@@ -359,38 +366,26 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
     async def all_profiles() -> Response:
         return _json({"profiles": listed})
 
-    listing = {"type": "object", "required": []}
     app.add_api_route("/rules", all_rules, methods=["GET"], summary="Every rule",
-                      response_class=Response,
-                      responses={200: {"description": "every rule", "content": {JSON: {
-                          "schema": {**listing, "properties": {
-                              "rules": {"type": "array", "items": _ref("rule")}},
-                              "required": ["rules"]}}}}})
+                      response_class=Response, responses=_listing("rules", "rule"))
     app.add_api_route("/rules/{rule_id}", one_rule, methods=["GET"],
                       summary="One rule: its wording, sources and level in each profile",
                       response_class=Response, responses=_responses("rule", 404))
     app.add_api_route("/profiles", all_profiles, methods=["GET"],
                       summary="Every bundled profile version", response_class=Response,
-                      responses={200: {"description": "every profile", "content": {JSON: {
-                          "schema": {**listing, "properties": {
-                              "profiles": {"type": "array", "items": _ref("profile")}},
-                              "required": ["profiles"]}}}}})
+                      responses=_listing("profiles", "profile"))
 
     async def http_problem(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 400
         kind = {404: "not-found", 405: "method"}.get(status, "bad-input")
-        return _problem(kind, status, str(getattr(exc, "detail", "Bad request")),
-                        f"{request.method} {request.url.path}: {getattr(exc, 'detail', '')}")
+        title = str(getattr(exc, "detail", "Bad request"))
+        answer = _problem(kind, status, title, f"{request.method} {request.url.path}: {title}")
+        answer.headers.update(getattr(exc, "headers", None) or {})  # Allow, for a 405
+        return answer
 
     app.add_exception_handler(HTTPException, http_problem)
     _document(app, posted)
     return _Limits(app, max_body)
-
-
-def _case(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
-    wire.only(body, ("events",), ("events",))
-    case = wire.replay(body["events"])
-    return case, wire.case_view(case)
 
 
 def _document(app: FastAPI, posted: Mapping[str, Any]) -> None:

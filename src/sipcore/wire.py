@@ -50,6 +50,7 @@ __all__ = [
     "profile_json",
     "replay",
     "rule_json",
+    "view",
 ]
 
 _AWARE = "a date and time with an offset, e.g. 2026-12-21T09:00:00+01:00"
@@ -296,6 +297,13 @@ def obligations(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
         "profile": case.profile.key,
         "obligations": [plain(o) for o in found],
     }
+
+
+def view(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
+    """The case that ``body["events"]`` record, as JSON (:func:`case_view`)."""
+    only(body, ("events",), ("events",))
+    case = replay(body["events"])
+    return case, case_view(case)
 
 
 def explain(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
