@@ -3,7 +3,9 @@ not (DOMAIN.md §13)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +317,23 @@ def test_the_command_refuses_a_file_as_outdir_in_one_line(
     assert target.read_text(encoding="utf-8") == "keep me"
     with pytest.raises(ValueError, match="OUTDIR"):
         write_schemas(target)
+
+
+@pytest.mark.parametrize(("hint", "expected"), [
+    (int, {"type": "integer"}),
+    (typing.Literal["a", "b"], {"enum": ["a", "b"]}),
+    (int | None, {"anyOf": [{"type": "integer"}, {"type": "null"}]}),
+    (tuple[str, int], {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}],
+                       "minItems": 2, "maxItems": 2}),
+    (list[float], {"type": "array", "items": {"type": "number"}}),
+    (dt.date, {"$ref": "#/$defs/date"}),
+])
+def test_argument_types_a_new_command_may_use_have_a_json_form(
+    hint: Any, expected: dict[str, Any]
+) -> None:
+    """(The bundled commands do not use all of these yet; a new one may.)"""
+    from sipcore.schema import _local, _of_type
+
+    assert _of_type(hint, _local) == expected
+    with pytest.raises(TypeError):
+        _of_type(complex, _local)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -84,9 +85,7 @@ def command_fields(command: str, *, decided: bool) -> tuple[attrs.Attribute[Any]
 
 
 def _hints(cls: type) -> dict[str, Any]:
-    import sipcore.commands as module
-
-    return typing.get_type_hints(cls, vars(module))
+    return typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
 
 
 def _of_type(hint: Any, ref: Ref) -> dict[str, Any]:
@@ -122,6 +121,8 @@ def _of_type(hint: Any, ref: Ref) -> dict[str, Any]:
 def _choices(spec: ArgKind, name: str) -> list[str]:
     """The values a ``choice`` kind admits: the ones its expectation lists, each confirmed by
     the kind's own check."""
+    if not spec.expected.startswith("one of "):
+        raise TypeError(f"{name}: a choice that does not list its values: {spec.expected!r}")
     listed = spec.expected.removeprefix("one of ").split(", ")
     for value in listed:
         spec.check(name, value)  # raises if the listing and the check disagree
@@ -132,7 +133,7 @@ def _refine(schema: dict[str, Any], spec: ArgKind, name: str, ref: Ref) -> dict[
     """What the argument's kind adds to its type: the values of a choice, a non-blank text,
     ids that are non-blank and not repeated."""
     kind = spec.name
-    if kind == "choice":
+    if kind == "choice" and "enum" not in schema:  # (a Literal type lists its values itself)
         choices: dict[str, Any] = {"enum": _choices(spec, name)}
         return {"anyOf": [choices, {"type": "null"}]} if _nullable(schema) else choices
     if kind == "text":
