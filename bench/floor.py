@@ -159,8 +159,9 @@ def _is_child(c: dict[str, Any], day: dt.date) -> bool:
 def _consent(c: dict[str, Any], at: dt.datetime, day: dt.date, units: tuple[str, ...],
              failed: list[str]) -> None:
     covered: set[str] = set()
-    for given_at, parties, until in c["consents"]:
-        if given_at <= at and day <= until:
+    child = _is_child(c, day)
+    for given_at, parties, until, by_guardians in c["consents"]:
+        if given_at <= at and day <= until and (child or not by_guardians):
             covered.update(parties)
     if not covered:
         failed.append("consent.required")
@@ -230,7 +231,7 @@ def record_consent(c: dict[str, Any], *, at: Any, given_by: Any, form: Any, part
     elif given_by == "guardians":
         failed.append("consent.guardians")
     _refuse(failed)
-    c["consents"].append((at, parties, valid_until))
+    c["consents"].append((at, parties, valid_until, given_by == "guardians"))
     if c["phase"] == "opened":
         c["phase"] = "consented"
     _end(c, "record_consent", at, (given_by, form, parties, valid_until, journal_ref))
@@ -259,6 +260,8 @@ def send_invitation(c: dict[str, Any], *, at: Any, meeting_at: Any, place: Any, 
     _begin(c, "send_invitation", at)
     failed: list[str] = []
     _consent(c, at, _day(at), invitees, failed)
+    if meeting_at <= at:
+        failed.append("invitation.meeting_time")
     _refuse(failed)
     c["invitees"] = invitees
     c["answers"] = []
@@ -267,7 +270,7 @@ def send_invitation(c: dict[str, Any], *, at: Any, meeting_at: Any, place: Any, 
 
 
 def answer_invitation(c: dict[str, Any], *, at: Any, unit: Any, attending: Any,
-                      attendee: Any = None, substitute: Any = None) -> None:
+                      attendee: Any = None, substitute: Any = None) -> list[str]:
     at = _at(at)
     _text("unit", unit)
     _bool("attending", attending)
@@ -279,10 +282,10 @@ def answer_invitation(c: dict[str, Any], *, at: Any, unit: Any, attending: Any,
     _begin(c, "answer_invitation", at)
     if unit not in c["invitees"]:
         raise Refused("invitation.not_invited")
-    if not attending and not (substitute or "").strip():
-        raise Refused("invitation.substitute")
+    advice = [] if attending or (substitute or "").strip() else ["invitation.substitute"]
     c["answers"].append((unit, at, attending, substitute))
     _end(c, "answer_invitation", at, (unit, attending, substitute), unit=unit)
+    return advice
 
 
 def hold_meeting(c: dict[str, Any], *, at: Any, participants: Any, person_present: Any = True,
@@ -331,6 +334,10 @@ def add_intervention(c: dict[str, Any], *, at: Any, text: Any, unit: Any,
     if responsible is not None:
         _opt_text("responsible", responsible)
     _declared(c, "unit", unit)
+    _begin(c, "add_intervention", at)
+    failed: list[str] = []
+    _consent(c, at, _day(at), (unit,), failed)
+    _refuse([f for f in failed if f == "consent.scope"])
     _edit(c, "add_intervention", at, ("intervention", text, unit, responsible))
 
 

@@ -175,7 +175,7 @@ def walk(
 EDITS: dict[str, dict[str, Any]] = {
     "add_need": {"text": "Ny bostad"},
     "add_goal": {"text": "Arbete", "horizon": "long"},
-    "add_intervention": {"text": "Boendestöd", "unit": "soc", "responsible": "Eva Lund"},
+    "add_intervention": {"text": "Boendestöd", "unit": "hemtjanst", "responsible": "Eva Lund"},
     "add_note": {"text": "Ringer på fredag", "heading": "Övrigt"},
     "set_follow_up": {"date": dt.date(2026, 12, 1), "place": "Hemma"},
 }
@@ -187,6 +187,7 @@ def valid_args(command: str, when: dt.datetime) -> dict[str, Any]:
         "decline_case": {"reason": "Skäl"},
         "record_consent": consent_args(ADULT),
         "refuse_consent": {"journal_ref": "J-1"},
+        "update_guardians": {"guardians": ["g1", "g2"], "journal_ref": "J-2"},
         "appoint_coordinator": {"person": "Bo Ek", "unit": "vc"},
         "record_preferences": {"place": "Hemma", "interpreter": False},
         "send_invitation": invitation(when),

@@ -1,7 +1,9 @@
 """Random command sequences against one case (Hypothesis ``RuleBasedStateMachine``).
 
-Each step runs one command with arguments that are often valid and sometimes not, at a time
-that mostly moves forward and now and then goes back. After every step the invariants of
+Each command is a rule of its own, so a shrunk failure reads as the commands that ran. Each
+step runs one command with arguments that are often valid and sometimes not, at a time that
+mostly moves forward and now and then goes back; ``case.check`` is asked first and must agree
+with the command. After every step the invariants of
 DOMAIN.md §3–§5 must hold: no invitation or meeting without consent in force covering its
 units, approved versions never change, a withdrawn case is void and stays closed, replaying the
 events gives the same case, a refused command changes nothing, and the phase is in the table.
@@ -19,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from helpers import ADULT, CHILD, CHILD_ONE_GUARDIAN, START, UNITS, profile
 from sipcore import states
 from sipcore.case import SipCase
-from sipcore.consent import Person
+from sipcore.consent import Person, consents_in_force
 from sipcore.deadlines import local_date
 from sipcore.errors import InputError, Refusal
 from sipcore.events import events_from_json, events_to_json
@@ -59,12 +61,15 @@ ARGS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "parties": units, "valid_until": st.one_of(st.none(), days, days),
     }).map(_well_formed_mostly),
     "refuse_consent": st.fixed_dictionaries({"journal_ref": texts}),
+    "update_guardians": st.fixed_dictionaries(
+        {"guardians": GUARDIANS.filter(bool), "journal_ref": st.just("J-2")}
+    ),
     "decline_case": st.fixed_dictionaries({"reason": texts}),
     "appoint_coordinator": st.fixed_dictionaries({"person": people, "unit": some_unit}),
     "record_preferences": st.fixed_dictionaries({"interpreter": st.booleans()}),
     "send_invitation": st.fixed_dictionaries({
         "invitees": units, "form": st.sampled_from(["in_person", "video", "fax"]),
-        "place": st.just("Vårdcentralen"), "meeting_at": st.just(START + dt.timedelta(days=9)),
+        "place": st.just("Vårdcentralen"), "meeting_at": st.sampled_from([9, 9, 9, -1]),
     }),
     "answer_invitation": st.fixed_dictionaries(
         {"unit": some_unit, "attending": st.booleans(), "substitute": texts}
@@ -93,7 +98,6 @@ ARGS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         {"reason": st.sampled_from(["goals_met", "no_longer_needed", "deceased", None])}
     ),
 }
-ENDINGS = ("decline_case", "refuse_consent", "withdraw_consent", "record_death", "close_case")
 ANY_COMMAND = tuple(ARGS)
 
 
@@ -119,15 +123,7 @@ class CaseMachine(RuleBasedStateMachine):
             discharge_notice_at=START - dt.timedelta(hours=3) if discharge else None,
         )
 
-    # --- the steps -----------------------------------------------------------------------------
-
-    @rule(data=st.data(), move=moves, pick=st.integers(0, 11))
-    def step(self, data: st.DataObject, move: int, pick: int) -> None:
-        """A command its phase mostly allows, with random arguments; one in twelve is any
-        command at all (the endings included)."""
-        allowed = [c for c in states.allowed_commands(self.case.phase) if c not in ENDINGS]
-        command = data.draw(st.sampled_from(ANY_COMMAND if pick == 0 or not allowed else allowed))
-        self.run(command, move, **data.draw(ARGS[command]))
+    # --- the steps: one rule per command (added below the class), and advance ----------------
 
     @rule(move=moves, eager=st.integers(0, 5))
     def advance(self, move: int, eager: int) -> None:
@@ -157,7 +153,7 @@ class CaseMachine(RuleBasedStateMachine):
         draft = case.draft
         if case.phase is states.CONSENTED:
             return "send_invitation", {"invitees": ["hemtjanst"], "form": "video",
-                                       "place": "Vårdcentralen", "meeting_at": self.now}
+                                       "place": "Vårdcentralen", "meeting_at": 7}
         if case.phase is states.INVITED:
             view = {"child_view": "Vill bo hemma"} if case.person.guardians else {}
             return "hold_meeting", {"participants": ["vc", "hemtjanst"], **view}
@@ -190,15 +186,27 @@ class CaseMachine(RuleBasedStateMachine):
         for name in ("date", "valid_until"):  # days from the step's local date
             if isinstance(args.get(name), int):
                 args[name] = local_date(when) + dt.timedelta(days=args[name])
+        if isinstance(args.get("meeting_at"), int):  # days from the step's time
+            args["meeting_at"] = when + dt.timedelta(days=args["meeting_at"])
+        try:
+            decision = case.check(command, at=when, **args)
+        except InputError:
+            decision = None
+        assert case.snapshot() == before, "check changed the case"
         try:
             outcome = case.execute(command, at=when, **args)
         except InputError:
+            assert decision is None, "check decided what the command found bad input"
             assert case.snapshot() == before
             return
         except Refusal as refusal:
             assert case.snapshot() == before, f"refused {command} changed the case"
+            assert decision is not None and not decision.allowed
+            assert decision.ids == refusal.ids
             self.check_refusal(refusal, phase, command, when, latest)
             return
+        assert decision is not None and decision.allowed
+        assert decision.events == outcome.events and decision.advice == outcome.advice
         assert phase is not CLOSED, f"{command} applied to a closed case"
         assert when >= latest
         assert case.phase is states.target(phase, command)
@@ -245,7 +253,7 @@ class CaseMachine(RuleBasedStateMachine):
             *((i.sent_at, i.invitees) for i in case.invitations),
             *((m.at, m.participants) for m in case.meetings),
         ):
-            in_force = [c for c in case.consents if c.in_force(when, local_date(when))]
+            in_force = consents_in_force(case, when, local_date(when))
             assert in_force, f"no consent in force at {when}"
             covered = {p for c in in_force for p in c.parties}
             assert set(units_in) <= covered
@@ -258,7 +266,7 @@ class CaseMachine(RuleBasedStateMachine):
             if when is None:
                 continue
             day = local_date(when)
-            assert any(c.in_force(when, day) for c in case.consents)
+            assert consents_in_force(case, when, day)
             assert version.documented_at is not None and version.documented_at <= when
             assert version.of_kind("need") and version.of_kind("intervention")
             assert version.follow_up is not None and version.follow_up.date > day
@@ -295,6 +303,19 @@ class CaseMachine(RuleBasedStateMachine):
         events = events_from_json(events_to_json(self.case.events))
         again = SipCase.replay(events, profile=self.case.profile)
         assert again.snapshot() == self.case.snapshot()
+
+
+def _command_rule(command: str) -> Any:
+    @rule(args=ARGS[command], move=moves)
+    def run_command(self: CaseMachine, args: dict[str, Any], move: int) -> None:
+        self.run(command, move, **args)
+
+    run_command.__name__ = command
+    return run_command
+
+
+for _command in ANY_COMMAND:
+    setattr(CaseMachine, _command, _command_rule(_command))
 
 
 CaseMachine.TestCase.settings = settings(

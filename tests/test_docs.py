@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from sipcore.rules import registry
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SCENARIOS = ROOT / "tests" / "scenarios"
-GENERATED = ("rules.md", "phases.md", "profiles.md", "glossary.md")
+GENERATED = catalogue.GENERATED
 
 
 def test_committed_docs_match_the_code(tmp_path: Path) -> None:
@@ -44,20 +45,38 @@ def test_every_rule_has_sources_and_both_summaries(rule_id: str) -> None:
 
 
 @pytest.mark.parametrize("profile", bundled_profiles(), ids=lambda p: p.key)
-def test_citations_are_valid_when_the_profile_takes_effect(profile: object) -> None:
+def test_citations_are_valid_when_the_value_takes_effect(profile: object) -> None:
+    """Every value a profile sets has a source in force on the day it takes effect (the
+    profile's valid_from, or the value's own), and none that ceased before it. (An inherited
+    value is checked under the profile that sets it.)"""
     from sipcore.profiles import Profile
 
     assert isinstance(profile, Profile)
-    day = profile.valid_from
     for key, cites in profile.citations.items():
+        own = profile.extends is None or key == "profile" or key in profile.overrides
+        if not cites or not own:
+            continue
+        day = profile.dated.get(key, profile.valid_from)
+        assert any(c.ref.valid_on(day) for c in cites), f"{profile.key} {key}: none on {day}"
         for cite in cites:
-            assert cite.ref.valid_on(day), f"{profile.key} {key}: {cite} not valid on {day}"
+            assert cite.ref.valid_to is None or cite.ref.valid_to >= day, (profile.key, cite)
+
+
+@pytest.mark.parametrize("profile", bundled_profiles(), ids=lambda p: p.key)
+def test_every_rule_in_force_cites_a_statute_in_force(profile: object) -> None:
+    """A rule that applies under a profile, and cites a statute, cites one in force on the day
+    the profile takes effect or on the first day of the statutes it cites."""
+    from sipcore.profiles import Profile
+
+    assert isinstance(profile, Profile)
     for rule in registry().values():
         if profile.level(rule.id, rule.level) == "off":
             continue
-        statutes = [c for c in rule.refs if c.ref.kind == "statute"]
+        statutes = [c.ref for c in rule.refs if c.ref.kind == "statute"]
         if statutes:
-            assert any(c.ref.valid_on(day) for c in statutes), (
+            first = min(r.valid_from for r in statutes if r.valid_from is not None)
+            day = max(profile.valid_from, first)
+            assert any(r.valid_on(day) for r in statutes), (
                 f"{rule.id}: no statute citation valid on {day} ({profile.key})"
             )
 
@@ -94,3 +113,75 @@ def test_explain_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Sources:" in capsys.readouterr().out
     assert main(["explain", "no.such.rule"]) == 2
     assert "no.such.rule" in capsys.readouterr().err
+
+
+# --- the sources catalogue and the documents (issue 11 item 14) --------------------------------
+
+
+def test_sources_catalogue_lists_every_source_and_every_quote() -> None:
+    from sipcore.legal import CATALOGUE
+    from sipcore.profiles.resolution import cites_of
+
+    text = (DOCS / "sources.md").read_text(encoding="utf-8")
+    for key, ref in CATALOGUE.items():
+        assert f"\n## {key}\n" in text, key
+        for fact in (ref.publisher, ref.version, ref.url, ref.document):
+            if fact:
+                assert fact in text, (key, fact)
+    quotes = [c.quote for rule in registry().values() for c in rule.refs]
+    quotes += [c.quote for p in bundled_profiles() for _, c in cites_of(p)]
+    missing = [q for q in quotes if q and f"”{q.replace('|', '/')}”" not in text]
+    assert not missing, missing
+    assert len([q for q in quotes if q]) > 60
+    assert "| profile `vastmanland@1` `invitation_answer_principals` |" in text
+    assert "| rule `consent.scope` | steg 2 | ”Samtycke är aldrig generellt” |" in text
+
+
+def test_the_source_documents_are_shipped_under_docs_sources() -> None:
+    from sipcore.legal import CATALOGUE
+
+    named = sorted(ref.document for ref in CATALOGUE.values() if ref.document)
+    assert sorted(p.name for p in (DOCS / "sources").iterdir()) == named
+    assert len(named) == 5
+    shared = ROOT.parent / "shared" / "sources"
+    for name in named:
+        shipped = (DOCS / "sources" / name).read_bytes()
+        assert len(shipped) > 3000, name
+        if (shared / name).is_file():
+            assert shipped == (shared / name).read_bytes(), name
+
+
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_docs_name_nothing_outside_the_repository() -> None:
+    """The docs refer to no file that is not shipped (the project's research notes and domain
+    contract are not in the repository), and every relative link resolves."""
+    pages = [*DOCS.glob("*.md"), ROOT / "README.md"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for name in ("LEGAL.md", "DOMAIN.md", "shared/"):
+            assert name not in text, f"{page.name} names {name}"
+        for target in _LINK.findall(text):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            assert (page.parent / target).exists(), f"{page.name}: dangling link {target}"
+
+
+def test_the_profile_format_page_example_is_a_working_proposal(tmp_path: Path) -> None:
+    from sipcore.profiles import load_profile
+
+    text = (DOCS / "profile-format.md").read_text(encoding="utf-8")
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    proposal = load_profile(_write(tmp_path / "proposal.toml", example))
+    assert proposal.extends == "vastmanland@1" and proposal.invitation_answer is not None
+    assert proposal.invitation_answer.amount == 2
+    assert proposal.citations["invitation_answer"][0].ref.title == (
+        "Rutin för SIP med Cosmic Link, reviderad")
+    assert main(["diff", "vastmanland", str(tmp_path / "proposal.toml"),
+                 str(SCENARIOS / "vastmanland")]) == 1
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -68,6 +68,7 @@ def lifecycle(end: str = "withdraw_consent") -> SipCase:
     case.set_follow_up(at=clock(), date=dt.date(2026, 12, 1), place="Skolan")
     case.document_plan(at=clock())
     case.approve_plan(at=clock(), by=COORDINATOR)
+    case.update_guardians(at=clock(), guardians=["g1", "g2"], journal_ref="J-2026-4")
     case.execute(end, at=clock(), **({"reason": "goals_met"} if end == "close_case" else {}))
     return case
 

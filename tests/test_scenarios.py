@@ -8,7 +8,6 @@ A bad file starts with ``# expect: <message>``: the whole ScenarioError message 
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from importlib import resources
@@ -305,33 +304,46 @@ def test_step_outcomes_compare_across_profiles() -> None:
     assert step_outcomes(scenario, vastmanland) == a
 
 
-def test_profile_without_version_is_the_one_valid_on_the_first_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _dated(tmp: Path, name: str, spec: str, first: str) -> Path:
+    """A scenario under ``spec`` whose steps start on the date ``first`` (YYYY-MM-DD)."""
+    path = _write(tmp, name, "", profile_spec=spec)
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-03-02T09", f"{first}T09"),
+                    encoding="utf-8")
+    return path
+
+
+def test_profile_without_version_is_the_one_in_force_on_the_first_step(tmp_path: Path) -> None:
+    # The national baseline is in force from 2010-01-01 (the SIP duty, DOMAIN.md §7.1).
+    early = load_scenario(_dated(tmp_path, "p.toml", "national", "2012-03-02"))
+    assert resolve_profile(early).key == "national@2018.1"
+    assert run_scenario(early).profile == "national@2018.1"
+    assert resolve_profile(load_scenario(_dated(tmp_path, "q.toml", "jonkoping", "2024-05-29"))
+                           ).key == "jonkoping@4.0"
+
+
+def test_no_version_in_force_is_bad_input_naming_the_profile_and_the_date(
+    tmp_path: Path,
 ) -> None:
-    calls: list[tuple[str, dt.date | None]] = []
-    real = scenarios.load_profile
-
-    def spy(spec: str, *, on: dt.date | None = None) -> object:
-        calls.append((spec, on))
-        return real(spec, on=on)
-
-    path = _write(tmp_path, "p.toml", "", profile_spec="vastmanland")
-    scenario = load_scenario(path)
-    monkeypatch.setattr(scenarios, "load_profile", spy)
-    assert resolve_profile(scenario).key == "vastmanland@1"
-    assert ("vastmanland", dt.date(2026, 3, 2)) in calls
+    # Jönköping's routine 4.0 is in force from 2024-05-29: a case in 2020 has no version to
+    # run under, and the newest is not used in its place.
+    path = _dated(tmp_path, "r.toml", "jonkoping", "2020-01-07")
+    with pytest.raises(ScenarioError, match=r"r\.toml: profile: expected a version of jonkoping "
+                       r"in force on 2020-01-07 \(its versions are: 4\.0 \(valid from "
+                       r"2024-05-29\)\), got 'jonkoping'"):
+        load_scenario(path)
+    assert main(["check", str(path)]) == 2
+    with pytest.raises(ScenarioError, match="national in force on 2009-12-31"):
+        load_scenario(_dated(tmp_path, "s.toml", "national", "2009-12-31"))
 
 
-def test_profile_before_every_version_falls_back_to_the_newest(tmp_path: Path) -> None:
-    path = _write(tmp_path, "q.toml", "")
-    text = path.read_text(encoding="utf-8").replace("2026-03-02T09", "2015-03-02T09")
-    path.write_text(text, encoding="utf-8")
-    scenario = load_scenario(path)
-    assert resolve_profile(scenario).key == profile("national").key
+def test_a_pinned_version_is_used_as_given_whatever_the_date(tmp_path: Path) -> None:
+    scenario = load_scenario(_dated(tmp_path, "t.toml", "jonkoping@4.0", "2020-01-07"))
+    assert resolve_profile(scenario).key == "jonkoping@4.0"
+    assert run_scenario(scenario).passed
 
 
 def test_a_profile_file_beside_the_scenario(tmp_path: Path) -> None:
-    bundled = resources.files("sipcore") / "profiles" / "vastmanland@1.toml"
+    bundled = resources.files("sipcore") / "profiles" / "bundled" / "vastmanland@1.toml"
     (tmp_path / "region.toml").write_bytes(bundled.read_bytes())
     path = _write(tmp_path, "r.toml", "", profile_spec="region.toml")
     scenario = load_scenario(path)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sipcore.commands import aware
-from sipcore.errors import InputError
+from sipcore.errors import InputError, OutOfRangeError
 
 # Zones and years with every kind of change: summer time in Europe and North America, a
 # half-hour change (Lord Howe), summer time ending at midnight (São Paulo 2018), Irish
@@ -52,8 +52,17 @@ def test_kept_as_given_exactly_when_the_wall_time_names_one_instant(
 
 def test_times_at_the_ends_of_the_calendar() -> None:
     zone = ZoneInfo("Europe/Stockholm")
-    for value in (dt.datetime(1, 1, 2, tzinfo=zone), dt.datetime(9999, 12, 30, tzinfo=zone)):
+    for value in (dt.datetime(1990, 1, 2, tzinfo=zone), dt.datetime(2100, 12, 30, tzinfo=zone)):
         assert aware("at", value) is value
+
+
+@pytest.mark.parametrize("year", [1, 1989, 2101, 9999])
+def test_times_outside_the_calendar_are_bad_input(year: int) -> None:
+    # A year typo is refused at the command, so no deadline of the case is out of range.
+    value = dt.datetime(year, 6, 2, tzinfo=ZoneInfo("Europe/Stockholm"))
+    with pytest.raises(OutOfRangeError) as info:
+        aware("meeting_at", value)
+    assert info.value.argument == "meeting_at"
 
 
 @pytest.mark.parametrize("value", [dt.datetime(2026, 3, 2, 9), dt.date(2026, 3, 2), "09:00"])

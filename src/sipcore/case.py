@@ -1,25 +1,35 @@
-"""The SIP case: commands decide, events record, and applying an event evolves the case.
+"""The SIP case: its reads, and a typed method for each command of DOMAIN.md §4.
 
-Every command method takes ``at`` (a timezone-aware datetime) and keyword arguments, and either
-raises a :class:`~sipcore.errors.Refusal` (leaving the case exactly as it was) or applies and
-returns an :class:`Outcome` with the events it produced and the advice of ``should`` rules.
+Every command method takes ``at`` (a timezone-aware datetime) and its keyword arguments, and
+either raises a :class:`~sipcore.errors.Refusal` (leaving the case exactly as it was) or applies
+and returns an :class:`Outcome` with the events it produced and the advice of ``should`` rules.
+:meth:`SipCase.check` gives the same decision without applying it.
 
-Checks run in the order of DOMAIN.md §4, and the first that refuses ends the checking: bad
-input, ``case.closed``, ``case.time_order``, the phase (``transition.not_allowed`` and the
-phase refusals of the table), then every rule of the command together.
+A command is decided by :func:`sipcore._engine.decide` (pure) and its event applied by
+:func:`sipcore._engine.evolve`, the one code that changes a case; replay applies recorded events
+through the same ``evolve``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
 
 from sipcore import states
+from sipcore._engine import Decision, decide, evolve, rulebook
+from sipcore._engine.decide import decided
+from sipcore._engine.explain import Explanation, explain
 from sipcore.commands import (
+    CloseReason,
+    ConsentForm,
     DeclineCase,
+    Giver,
+    Horizon,
+    Initiator,
+    MeetingForm,
     OpenCase,
     PrefValue,
     WithdrawConsent,
@@ -28,30 +38,24 @@ from sipcore.commands import (
 )
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
-from sipcore.errors import (
-    EventFormatError,
-    Finding,
-    InputError,
-    InputTypeError,
-    Refusal,
-    RuleViolation,
-    TransitionNotAllowed,
-)
+from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import Declaration, Event, OpeningEvent
+from sipcore.findings import Finding
+from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
-from sipcore.plan import Note, NoteView, PlanVersion
-from sipcore.process import PRINCIPALS, Answer, Coordinator, Invitation, Meeting, Units
-from sipcore.profiles import Level, Profile
-from sipcore.rules import Check, Context, Rule, registry
+from sipcore.parties import PRINCIPALS, Coordinator, Units
+from sipcore.plan import NoteView, PlanVersion
+from sipcore.profiles import Profile, Stamp
 from sipcore.states import CLOSED, Phase
 
 __all__ = ["Outcome", "SipCase"]
 
-KVA_MEETING = "AU124"  # Upprättande av SIP, HSL 16 kap. 4 § (source 001)
-KVA_DISCHARGE_MEETING = "AU125"  # Upprättande av SIP vid utskrivning, Lag 2017:612 4 kap. 1 §
-KVA_FOLLOW_UP = "AW010"  # Uppföljning av SIP
+# Kept importable: the KVÅ codes live beside the table (sipcore.states).
+KVA_MEETING = states.KVA_MEETING
+KVA_DISCHARGE_MEETING = states.KVA_DISCHARGE_MEETING
+KVA_FOLLOW_UP = states.KVA_FOLLOW_UP
 
-_RULES = registry()
+Ids = Sequence[str]
 
 
 @attrs.frozen
@@ -77,13 +81,13 @@ class SipCase:
     profile: Profile
     phase: Phase
     _events: list[Event] = attrs.field(alias="_events")
-    _moves: Mapping[tuple[Phase, str], _Move] = attrs.field(alias="_moves", repr=False)
     consents: tuple[Consent, ...] = ()
     coordinator: Coordinator | None = None
     preferences: tuple[tuple[str, PrefValue], ...] = ()
     invitations: tuple[Invitation, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     versions: tuple[PlanVersion, ...] = ()
+    guardians: tuple[str, ...] | None = None  # as updated; None: as declared
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
 
     # --- creating a case ---------------------------------------------------------------------
@@ -96,20 +100,52 @@ class SipCase:
         profile: Profile,
         person: Person,
         units: Mapping[str, str],
+        initiated_by: Initiator,
+        unit: str,
+        discharge_notice_at: dt.datetime | None = None,
+    ) -> SipCase:
+        """Open a case for ``person`` with the declared ``units`` (id → principal), opened by
+        ``unit`` on the initiative of ``initiated_by``; ``discharge_notice_at`` (when the notice
+        that the patient is utskrivningsklar was sent) makes it a discharge SIP.
+
+        Bad input (:class:`~sipcore.errors.InputError`): a naive time, an unknown unit or
+        value, a birth date after the opening, a discharge notice after ``at``."""
+        return cls._open(at, profile, person, units, {
+            "initiated_by": initiated_by, "unit": unit,
+            "discharge_notice_at": discharge_notice_at,
+        })
+
+    @classmethod
+    def open_with(
+        cls, *, at: dt.datetime, profile: Profile, person: Person, units: Mapping[str, str],
         **args: Any,
     ) -> SipCase:
-        """Open a case for ``person`` with the declared ``units`` (id → principal):
-        ``initiated_by``, ``unit``, and ``discharge_notice_at``."""
+        """:meth:`open_case` with its arguments by name (as scenario files and the HTTP
+        service give them): an unknown or missing argument is bad input naming it."""
+        return cls._open(at, profile, person, units, args)
+
+    @classmethod
+    def _open(
+        cls, at: Any, profile: Any, person: Any, units: Any, raw: Mapping[str, Any]
+    ) -> SipCase:
         at = aware("at", at)
         if not isinstance(profile, Profile):
             raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
-        command: Any = build("open_case", args, declaration.units.ids)
+        if declaration.person.birth_date > local_date(at):
+            raise InputError("person.birth_date", "a date on or before the opening",
+                             declaration.person.birth_date)
+        command = cast(OpenCase, build("open_case", raw, declaration.units.ids))
+        notice = command.discharge_notice_at
+        if notice is not None and notice > at:
+            raise InputError("discharge_notice_at", "a time at or before the opening (at)", notice)
         event = OpeningEvent(
             1, at, command, states.OPENED, profile.stamp,
             unit=command.unit, declaration=declaration,
         )
-        return cls(profile, states.OPENED, [event], _moves_for(profile))
+        case = cls(profile, states.OPENED, [])
+        evolve(case, event)
+        return case
 
     @classmethod
     def replay(cls, events: Iterable[Event], profile: Profile | None = None) -> SipCase:
@@ -132,22 +168,29 @@ class SipCase:
                 f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
                 f"not {profile.key} ({profile.content_hash[:12]})"
             )
-        case = cls(profile, states.OPENED, [first], _moves_for(profile))
+        case = cls(profile, states.OPENED, [])
+        evolve(case, first)
+        moves = rulebook(profile).moves
         for i, event in enumerate(items[1:], start=1):
             if event.seq != i + 1:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
-            if event.at < case._events[-1].at:
+            if event.at < case.latest_at:
                 raise EventFormatError(f"events[{i}].at: earlier than the event before it")
             if event.decided_under != stamp:
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
-            try:
-                case._replay(event)
-            except Refusal as refusal:
-                raise EventFormatError(f"events[{i}].command: {refusal}") from None
-            if case.phase != event.phase:
+            if event.declaration is not None:
+                raise EventFormatError(f"events[{i}].declaration: only the opening event has one")
+            move = moves.get((case.phase, event.command))
+            if move is None:
                 raise EventFormatError(
-                    f"events[{i}].phase: recorded {event.phase}, replay gives {case.phase}"
+                    f"events[{i}].command: {event.command} is not allowed in phase {case.phase}"
                 )
+            expected = move.row.dest or case.phase
+            if event.phase != expected:
+                raise EventFormatError(
+                    f"events[{i}].phase: recorded {event.phase}, the table gives {expected}"
+                )
+            evolve(case, event)
         case.obligation_terms()  # derived once while loading, ready for region-wide lists
         return case
 
@@ -159,7 +202,11 @@ class SipCase:
 
     @property
     def person(self) -> Person:
-        return self._events[0].declaration.person  # type: ignore[union-attr]
+        """The person, with the custodial guardians as last recorded (``update_guardians``)."""
+        declared: Person = self._events[0].declaration.person  # type: ignore[union-attr]
+        if self.guardians is None or self.guardians == declared.guardians:
+            return declared
+        return Person(declared.birth_date, self.guardians)
 
     @property
     def units(self) -> Units:
@@ -281,206 +328,41 @@ class SipCase:
         )
 
     def is_child(self, at: dt.datetime) -> bool:
-        return self.person.is_child(local_date(aware("at", at)), self.profile.child_age_limit)
+        return self.is_child_on(local_date(aware("at", at)))
+
+    def is_child_on(self, day: dt.date) -> bool:
+        """Whether the person is a child on ``day`` (under the profile's age limit)."""
+        return self.person.is_child(day, self.profile.child_age_limit)
+
+    @property
+    def is_discharge(self) -> bool:
+        """A discharge SIP (Lag 2017:612): opened with ``discharge_notice_at``."""
+        return self.discharge_notice_at is not None
+
+    @property
+    def latest_at(self) -> dt.datetime:
+        """The time of the case's latest event."""
+        return self._events[-1].at
+
+    @property
+    def event_count(self) -> int:
+        return len(self._events)
 
     def obligations(self, as_of: dt.datetime) -> tuple[Obligation, ...]:
         """Every obligation that exists at ``as_of``, with its status then (DOMAIN.md §6)."""
-        return obligations(self, aware("as_of", as_of))
+        return obligations(self.obligation_terms(), aware("as_of", as_of))
 
     def obligation_terms(self) -> tuple[Term, ...]:
         """The obligations the history starts, independent of time (cached per event count)."""
         cached = self._terms
         if cached is None or cached[0] != len(self._events):
-            cached = (len(self._events), terms(self))
+            cached = (len(self._events), terms(self._events, self.profile, self.units))
             self._terms = cached
         return cached[1]
 
-    def snapshot(self) -> dict[str, Any]:
-        """Every field of the case as plain values: two cases with equal snapshots are equal."""
-        out = {
-            a.name: getattr(self, a.name)
-            for a in attrs.fields(type(self))
-            if a.name not in ("_terms", "_moves")  # derived: from the events, from the profile
-        }
-        out.update((name, getattr(self, name)) for name in _READ_FROM_EVENTS)
-        out["profile"] = (self.profile.key, self.profile.content_hash)
-        out["units"] = dict(self.units)
-        out["_events"] = tuple(self._events)  # a copy: later events must not show in it
-        return out
-
-    # --- the commands of DOMAIN.md §4 --------------------------------------------------------
-
-    def decline_case(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``reason``."""
-        return self._execute("decline_case", at, args)
-
-    def record_consent(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``given_by``, ``form``, ``parties``, and ``guardians``, ``journal_ref``,
-        ``information``, ``valid_until``."""
-        return self._execute("record_consent", at, args)
-
-    def refuse_consent(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``journal_ref``."""
-        return self._execute("refuse_consent", at, args)
-
-    def appoint_coordinator(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``person``, ``unit``."""
-        return self._execute("appoint_coordinator", at, args)
-
-    def record_preferences(self, *, at: dt.datetime, **fields: PrefValue) -> Outcome:
-        """Free fields: place, time of day, max length, interpreter, picture support, …"""
-        return self._execute("record_preferences", at, {"fields": fields})
-
-    def send_invitation(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``meeting_at``, ``place``, ``form``, ``invitees``."""
-        return self._execute("send_invitation", at, args)
-
-    def answer_invitation(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``unit``, ``attending``, and ``attendee``, ``substitute``."""
-        return self._execute("answer_invitation", at, args)
-
-    def revoke_invitation(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """No arguments."""
-        return self._execute("revoke_invitation", at, args)
-
-    def hold_meeting(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``participants``, and ``person_present``, ``child_view``."""
-        return self._execute("hold_meeting", at, args)
-
-    def add_need(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``text``."""
-        return self._execute("add_need", at, args)
-
-    def add_goal(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``text``, ``horizon``."""
-        return self._execute("add_goal", at, args)
-
-    def add_intervention(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``text``, ``unit``, and ``responsible``."""
-        return self._execute("add_intervention", at, args)
-
-    def add_note(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``text``, and ``heading``."""
-        return self._execute("add_note", at, args)
-
-    def set_follow_up(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``date``, and ``place``."""
-        return self._execute("set_follow_up", at, args)
-
-    def document_plan(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """No arguments."""
-        return self._execute("document_plan", at, args)
-
-    def approve_plan(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``by``, and ``with_person``."""
-        return self._execute("approve_plan", at, args)
-
-    def start_follow_up(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``participants`` (optional)."""
-        return self._execute("start_follow_up", at, args)
-
-    def withdraw_consent(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """No arguments."""
-        return self._execute("withdraw_consent", at, args)
-
-    def record_death(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """No arguments."""
-        return self._execute("record_death", at, args)
-
-    def close_case(self, *, at: dt.datetime, **args: Any) -> Outcome:
-        """``reason``."""
-        return self._execute("close_case", at, args)
-
-    def execute(self, command: str, *, at: dt.datetime, **args: Any) -> Outcome:
-        """Run ``command`` by name (as scenario files do)."""
-        if command == "open_case" or command not in states.COMMANDS:
-            raise InputError("command", "a command of an open case", command)
-        if command == "record_preferences":
-            args = {"fields": args}
-        return self._execute(command, at, args)
-
-    # --- deciding ----------------------------------------------------------------------------
-
-    def _execute(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
-        if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
-            at = aware("at", at)  # (a time at a fixed offset needs nothing done)
-        # The units the arguments name must be declared (in the opening event).
-        args = build(command, raw, self.units.ids) if raw else build(command, raw)
-        phase = self.phase
-        if phase is CLOSED:
-            raise RuleViolation(command, (_RULES["case.closed"].finding(),))
-        latest = self._events[-1].at
-        if at < latest:
-            raise Refusal(command, (_time_order(at, latest),))
-        move = self._moves.get((phase, command))
-        if move is None:
-            refused = states.refusal_in(phase, command)
-            if refused is not None:
-                raise RuleViolation(command, (_RULES[refused].finding(str(phase)),))
-            raise _not_allowed(command, phase)
-        if command == "answer_invitation":
-            self._check_invitee(args)
-        row, checks, machine_event = move
-        advice: tuple[Finding, ...] = ()
-        if checks:
-            day = local_date(at)
-            advice = self._check_rules(checks, Context(self, self.profile, at, day, command,
-                                                       args))
-        if command == "withdraw_consent":
-            args = WithdrawConsent(notify=self._units_to_notify())
-        if command in _ACTING_BY_ARGUMENT:  # the unit that appoints, or answers, acts
-            acting: str = args.unit  # type: ignore[attr-defined]
-        elif self.coordinator is not None:  # else the coordinator's unit, or the opening unit
-            acting = self.coordinator.unit
-        else:
-            acting = self.opened_by
-        event = Event(
-            len(self._events) + 1,
-            at,
-            args,
-            row.dest or phase,
-            self._events[0].decided_under,  # every event names the profile it was decided under
-            acting,
-            _KVA.get(command) if command != "hold_meeting" else self._meeting_kva(),
-        )
-        if machine_event is not None:
-            states.fire(machine_event, self)
-        _EVOLVE[command](self, at, args)
-        self._events.append(event)
-        return Outcome((event,), advice)
-
-    @staticmethod
-    def _check_rules(
-        checks: tuple[tuple[Rule, Check, Level], ...], ctx: Context
-    ) -> tuple[Finding, ...]:
-        """Every rule of the command: raise one :class:`RuleViolation` naming each ``must``
-        rule that fails, or return the advice of the ``should`` rules that fail."""
-        failed: list[Finding] = []
-        advice: list[Finding] = []
-        for rule, check, level in checks:
-            detail = check(ctx)
-            if detail is not None:
-                (failed if level == "must" else advice).append(rule.finding(detail, level))
-        if failed:
-            raise RuleViolation(ctx.command, tuple(failed))
-        return tuple(advice)
-
-    def _check_invitee(self, args: Any) -> None:
-        invitation = self.invitations[-1]
-        if args.unit not in invitation.invitees:
-            raise Refusal(
-                "answer_invitation",
-                (
-                    Finding(
-                        "invitation.not_invited",
-                        "refusal",
-                        f"{args.unit} är inte kallad till mötet",
-                        f"{args.unit} is not invited to the meeting",
-                    ),
-                ),
-            )
-
-    def _units_to_notify(self) -> tuple[str, ...]:
+    def units_to_notify(self) -> tuple[str, ...]:
+        """The units to notify if consent is withdrawn now: every unit that was a consent
+        party, an invitee or a participant, except the coordinator's unit (DOMAIN.md §5)."""
         involved: dict[str, None] = {}
         for consent in self.consents:
             involved.update(dict.fromkeys(consent.parties))
@@ -491,69 +373,218 @@ class SipCase:
         own = self.coordinator.unit if self.coordinator else None
         return tuple(u for u in involved if u != own)
 
-    def _meeting_kva(self) -> str:
-        return KVA_DISCHARGE_MEETING if self.discharge_notice_at else KVA_MEETING
+    def profile_for(self, day: dt.date) -> Profile:
+        """The profile a command on ``day`` is decided under."""
+        return self.profile
 
-    # --- evolving ----------------------------------------------------------------------------
+    def profile_for_stamp(self, stamp: Stamp) -> Profile:
+        """The profile an event of this case names (by its stamp)."""
+        if stamp == self.profile.stamp:
+            return self.profile
+        raise EventFormatError(f"profile: {stamp.key} is not a profile of this case")
 
-    def _replay(self, event: Event) -> None:
-        """Apply a recorded event: follow the machine's move (it was fired when the event was
-        decided), then evolve the state."""
-        states.advance(self.profile, self, event.command)
-        self._evolve(event)
+    def explain(self, event: Event) -> Explanation:
+        """Why ``event`` (one of this case's events) was recorded: the profile version, every
+        rule its command evaluated with its result and detail, the sources valid on its date;
+        ``.to_dict()`` is its JSON form (``"format": "sipcore.explanation/1"``)."""
+        return explain(self, event)
 
-    def _evolve(self, event: Event) -> None:
-        """Evolve the state by ``event`` (the phase has moved already) and record it."""
-        _EVOLVE[event.command](self, event.at, event.args)
+    def append_event(self, event: Event) -> None:
+        """Record ``event`` (called by :func:`sipcore._engine.evolve` only)."""
         self._events.append(event)
 
+    def snapshot(self) -> dict[str, Any]:
+        """Every field of the case as plain values: two cases with equal snapshots are equal."""
+        out = {
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(type(self))
+            if a.name != "_terms"  # derived from the events
+        }
+        out.update((name, getattr(self, name)) for name in _READ_FROM_EVENTS)
+        out["profile"] = (self.profile.key, self.profile.content_hash)
+        out["units"] = dict(self.units)
+        out["_events"] = tuple(self._events)  # a copy: later events must not show in it
+        return out
 
-_ACTING_BY_ARGUMENT = frozenset({"appoint_coordinator", "answer_invitation"})
-_KVA = {"start_follow_up": KVA_FOLLOW_UP}  # and hold_meeting's, which depends on the case
+    # --- deciding -----------------------------------------------------------------------------
 
-# A move of the table under a profile: the row; the rules it checks that the profile applies
-# (not "off"), each with its check and its level under the profile; the event of the profile's
-# machine that it fires, if it changes the phase.
-_Move = tuple[states.Transition, tuple[tuple[Rule, Check, Level], ...], Any]
+    def check(self, command: str, *, at: dt.datetime, **args: Any) -> Decision:
+        """Decide ``command`` without applying it: allowed or not, every failed rule, the
+        advice and the events it would record. The case is untouched."""
+        return decide(self, _command_name(command), at, _raw(command, args))
 
-# id of the profile → (the profile, (phase, command) → its move); the profile is kept, so that
-# the id it is found by stays its own.
-_MOVES: dict[int, tuple[Profile, Mapping[tuple[Phase, str], _Move]]] = {}
+    def allowed(self, at: dt.datetime) -> dict[str, tuple[str, ...]]:
+        """The commands the case's phase allows at ``at``, each with the rules it would check
+        under the profile in force (none when the case is closed)."""
+        book = rulebook(self.profile_for(local_date(aware("at", at))))
+        return {
+            command: tuple(r.id for r, _, _ in move.checks)
+            for (phase, command), move in book.moves.items()
+            if phase is self.phase
+        }
+
+    def execute(self, command: str, *, at: dt.datetime, **args: Any) -> Outcome:
+        """Run ``command`` by name (as scenario files do)."""
+        return self._run(_command_name(command), at, _raw(command, args))
+
+    def _run(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
+        _, refusal, advice, event = decided(self, command, at, raw)
+        if refusal is not None:
+            raise refusal
+        assert event is not None
+        evolve(self, event)
+        return Outcome((event,), advice)
+
+    # --- the commands of DOMAIN.md §4 --------------------------------------------------------
+
+    def decline_case(self, *, at: dt.datetime, reason: str | None = None) -> Outcome:
+        """Decline a SIP (``opened``), with the reason. Refuses with: ``case.decline_reason``."""
+        return self._run("decline_case", at, {"reason": reason})
+
+    def record_consent(
+        self,
+        *,
+        at: dt.datetime,
+        given_by: Giver,
+        form: ConsentForm,
+        parties: Ids,
+        guardians: Ids | None = None,
+        journal_ref: str | None = None,
+        information: Ids = (),
+        valid_until: dt.date | None = None,
+    ) -> Outcome:
+        """Record a consent: who gave it (``guardians`` name every guardian when
+        ``given_by="guardians"``), in what form, for which parties, until when.
+        Refuses with: ``consent.time_limited``, ``consent.oral_documented``,
+        ``consent.guardians``."""
+        return self._run("record_consent", at, {
+            "given_by": given_by, "form": form, "parties": parties, "guardians": guardians,
+            "journal_ref": journal_ref, "information": information, "valid_until": valid_until,
+        })
+
+    def refuse_consent(self, *, at: dt.datetime, journal_ref: str) -> Outcome:
+        """The person refuses consent (``opened``): the case closes. Refuses with:
+        ``transition.not_allowed`` outside ``opened``."""
+        return self._run("refuse_consent", at, {"journal_ref": journal_ref})
+
+    def update_guardians(self, *, at: dt.datetime, guardians: Ids, journal_ref: str) -> Outcome:
+        """Record the person's custodial guardians as they are now (custody changed, or a child
+        was opened without them), and where the change is documented."""
+        return self._run("update_guardians", at, {"guardians": guardians,
+                                                  "journal_ref": journal_ref})
+
+    def appoint_coordinator(self, *, at: dt.datetime, person: str, unit: str) -> Outcome:
+        """Appoint the coordinator (replaces an earlier one). Refuses with:
+        ``coordinator.principal``."""
+        return self._run("appoint_coordinator", at, {"person": person, "unit": unit})
+
+    def record_preferences(self, *, at: dt.datetime, **fields: PrefValue) -> Outcome:
+        """Free fields: place, time of day, max length, interpreter, picture support, …"""
+        return self._run("record_preferences", at, {"fields": fields})
+
+    def send_invitation(
+        self, *, at: dt.datetime, meeting_at: dt.datetime, place: str, form: MeetingForm,
+        invitees: Ids,
+    ) -> Outcome:
+        """Send the written invitation to the SIP meeting. Refuses with:
+        ``consent.required``, ``consent.scope``, ``invitation.coordinator`` (where the profile
+        says), ``invitation.meeting_time``."""
+        return self._run("send_invitation", at, {
+            "meeting_at": meeting_at, "place": place, "form": form, "invitees": invitees,
+        })
+
+    def answer_invitation(
+        self, *, at: dt.datetime, unit: str, attending: bool, attendee: str | None = None,
+        substitute: str | None = None,
+    ) -> Outcome:
+        """An invited unit answers; a later answer replaces an earlier one. Refuses with:
+        ``invitation.not_invited``, ``invitation.substitute`` (must in Jönköping, advice
+        elsewhere)."""
+        return self._run("answer_invitation", at, {
+            "unit": unit, "attending": attending, "attendee": attendee, "substitute": substitute,
+        })
+
+    def revoke_invitation(self, *, at: dt.datetime) -> Outcome:
+        """Revoke the invitation in force (back to ``consented``)."""
+        return self._run("revoke_invitation", at, {})
+
+    def hold_meeting(
+        self, *, at: dt.datetime, participants: Ids, person_present: bool = True,
+        child_view: str | None = None,
+    ) -> Outcome:
+        """Hold the SIP meeting: version 1 of the plan is drawn up. Refuses with:
+        ``consent.required``, ``consent.scope``, ``meeting.child_view``."""
+        return self._run("hold_meeting", at, {
+            "participants": participants, "person_present": person_present,
+            "child_view": child_view,
+        })
+
+    def add_need(self, *, at: dt.datetime, text: str) -> Outcome:
+        """Add a need to the draft. Refuses with: ``plan.locked``."""
+        return self._run("add_need", at, {"text": text})
+
+    def add_goal(self, *, at: dt.datetime, text: str, horizon: Horizon) -> Outcome:
+        """Add a goal on the short or the long horizon. Refuses with: ``plan.locked``."""
+        return self._run("add_goal", at, {"text": text, "horizon": horizon})
+
+    def add_intervention(
+        self, *, at: dt.datetime, text: str, unit: str, responsible: str | None = None
+    ) -> Outcome:
+        """Add an intervention with its responsible unit. Refuses with: ``plan.locked``,
+        ``consent.scope``."""
+        return self._run("add_intervention", at, {"text": text, "unit": unit,
+                                                  "responsible": responsible})
+
+    def add_note(self, *, at: dt.datetime, text: str, heading: str | None = None) -> Outcome:
+        """Add a free note. Refuses with: ``plan.locked``."""
+        return self._run("add_note", at, {"text": text, "heading": heading})
+
+    def set_follow_up(
+        self, *, at: dt.datetime, date: dt.date, place: str | None = None
+    ) -> Outcome:
+        """Set the follow-up's date and place (replaces an earlier one). Refuses with:
+        ``plan.locked``."""
+        return self._run("set_follow_up", at, {"date": date, "place": place})
+
+    def document_plan(self, *, at: dt.datetime) -> Outcome:
+        """The draft is written down and signed (meets the documentation deadline)."""
+        return self._run("document_plan", at, {})
+
+    def approve_plan(self, *, at: dt.datetime, by: str, with_person: bool = True) -> Outcome:
+        """Approve the draft: it is locked. Refuses with: ``consent.required``,
+        ``plan.documented``, ``plan.contents``, ``plan.approver``; advice
+        ``plan.goal_horizons`` (must in Jönköping), ``plan.with_person``."""
+        return self._run("approve_plan", at, {"by": by, "with_person": with_person})
+
+    def start_follow_up(self, *, at: dt.datetime, participants: Ids = ()) -> Outcome:
+        """Hold the follow-up meeting: version N+1 opens with copies of version N's notes.
+        Refuses with: ``plan.follow_up_needs_approved``, ``consent.required``,
+        ``consent.scope``."""
+        return self._run("start_follow_up", at, {"participants": participants})
+
+    def withdraw_consent(self, *, at: dt.datetime) -> Outcome:
+        """Consent is withdrawn: the case closes, every note is void, open obligations are
+        cancelled and the event names the units to notify (``consent.withdrawal``). Refuses
+        with: ``transition.not_allowed`` in ``opened``."""
+        return self._run("withdraw_consent", at, {})
+
+    def record_death(self, *, at: dt.datetime) -> Outcome:
+        """The person has died: the case closes."""
+        return self._run("record_death", at, {})
+
+    def close_case(self, *, at: dt.datetime, reason: CloseReason | None = None) -> Outcome:
+        """Close the case with its reason. Refuses with: ``case.close_reason``."""
+        return self._run("close_case", at, {"reason": reason})
 
 
-def _moves_for(profile: Profile) -> Mapping[tuple[Phase, str], _Move]:
-    """Every (phase, command) the table allows, with its row and its rules under ``profile``,
-    worked out once per profile."""
-    entry = _MOVES.get(id(profile))
-    if entry is None or entry[0] is not profile:
-        moves: dict[tuple[Phase, str], _Move] = {}
-        for row in states.TABLE:
-            if not row.sources:
-                continue  # open_case: how a case starts, not a move
-            checks = tuple(
-                (_RULES[rule_id], check, level)
-                for rule_id in row.rules
-                if (check := _RULES[rule_id].check) is not None
-                and (level := profile.level(rule_id, _RULES[rule_id].level)) != "off"
-            )
-            event = None if row.dest is None else states.machine_event(profile, row.command)
-            moves.update(((source, row.command), (row, checks, event)) for source in row.sources)
-        entry = _MOVES[id(profile)] = (profile, moves)
-    return entry[1]
+def _command_name(command: object) -> str:
+    if not isinstance(command, str) or command == "open_case" or command not in states.COMMANDS:
+        raise InputError("command", "a command of an open case", command)
+    return command
 
 
-def _not_allowed(command: str, phase: Phase) -> Refusal:
-    return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase))
-
-
-def _time_order(at: dt.datetime, latest: dt.datetime) -> Finding:
-    return Finding(
-        "case.time_order",
-        "refusal",
-        f"tidpunkten {at.isoformat()} är tidigare än ärendets senaste händelse "
-        f"{latest.isoformat()}",
-        f"the time {at.isoformat()} is earlier than the case's latest event {latest.isoformat()}",
-    )
+def _raw(command: str, args: dict[str, Any]) -> Mapping[str, Any]:
+    return {"fields": args} if command == "record_preferences" else args
 
 
 def _checked_person(person: Any) -> Person:
@@ -563,8 +594,10 @@ def _checked_person(person: Any) -> Person:
     if isinstance(birth, dt.datetime) or not isinstance(birth, dt.date):
         raise InputTypeError("person.birth_date", "a date", birth)
     guardians = person.guardians
-    if isinstance(guardians, str) or not all(isinstance(g, str) and g for g in guardians):
+    if isinstance(guardians, str) or not all(isinstance(g, str) and g.strip() for g in guardians):
         raise InputTypeError("person.guardians", "a list of guardian ids", guardians)
+    if len(set(guardians)) != len(tuple(guardians)):
+        raise InputError("person.guardians", "a list without repeated ids", guardians)
     if type(person) is Person and type(guardians) is tuple:
         return person  # frozen, and nothing in it can change: kept as given
     return Person(birth, tuple(guardians))
@@ -581,76 +614,6 @@ def _checked_units(units: Any) -> Units:
     return Units.of(units)
 
 
-# --- how each event evolves the case ------------------------------------------------------------
-
-
-def _replace_draft(case: SipCase, version: PlanVersion) -> None:
-    case.versions = (*case.versions[:-1], version)
-
-
-def _on_closing(case: SipCase, at: dt.datetime, a: Any) -> None:
-    """Closing changes nothing but the phase: when and why are read from the closing event."""
-
-
-def _on_consent(case: SipCase, at: dt.datetime, a: Any) -> None:
-    consent = Consent(at, a)
-    case.consents = (*case.consents, consent)
-
-
-def _on_coordinator(case: SipCase, at: dt.datetime, a: Any) -> None:
-    case.coordinator = Coordinator(at, a)
-
-
-def _on_preferences(case: SipCase, at: dt.datetime, a: Any) -> None:
-    merged = dict(case.preferences)
-    merged.update(a.fields)
-    case.preferences = tuple(merged.items())
-
-
-def _on_invite(case: SipCase, at: dt.datetime, a: Any) -> None:
-    invitation = Invitation(at, a)
-    case.invitations = (*case.invitations, invitation)
-
-
-def _on_answer(case: SipCase, at: dt.datetime, a: Any) -> None:
-    answer = Answer(at, a)
-    case.invitations = (*case.invitations[:-1], case.invitations[-1].answered(answer))
-
-
-def _on_revoke(case: SipCase, at: dt.datetime, a: Any) -> None:
-    case.invitations = (*case.invitations[:-1], case.invitations[-1].revoked(at))
-
-
-def _on_meeting(case: SipCase, at: dt.datetime, a: Any) -> None:
-    kva = KVA_DISCHARGE_MEETING if case.discharge_notice_at else KVA_MEETING
-    meeting = Meeting(at, a, kva)
-    case.meetings = (*case.meetings, meeting)
-    case.versions = (*case.versions, PlanVersion(case.plan_version + 1, at))
-
-
-def _on_note(case: SipCase, at: dt.datetime, a: Any) -> None:
-    """add_need, add_goal, add_intervention, add_note: the note as added, to the draft."""
-    _replace_draft(case, case.versions[-1].with_note(Note(at, a)))
-
-
-def _on_follow_up_date(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _replace_draft(case, case.versions[-1].with_follow_up(a))
-
-
-def _on_document(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _replace_draft(case, case.versions[-1].documented(at))
-
-
-def _on_approve(case: SipCase, at: dt.datetime, a: Any) -> None:
-    _replace_draft(case, case.versions[-1].approve(at, a.by, a.with_person))
-
-
-def _on_start_follow_up(case: SipCase, at: dt.datetime, a: Any) -> None:
-    meeting = Meeting(at, a, KVA_FOLLOW_UP)
-    case.meetings = (*case.meetings, meeting)
-    case.versions = (*case.versions, case.versions[-1].next_version(at))
-
-
 # How a case closed, by the command that closed it (close_case gives its own reason).
 _CLOSURE_REASONS = {
     "decline_case": "declined",
@@ -664,26 +627,3 @@ _READ_FROM_EVENTS = (
     "person", "opened_at", "opened_by", "initiated_by", "discharge_notice_at", "closed_at",
     "closure_reason", "decline_reason", "consent_refused_at", "voided_at", "notified",
 )
-
-_EVOLVE = {
-    "decline_case": _on_closing,
-    "record_consent": _on_consent,
-    "refuse_consent": _on_closing,
-    "appoint_coordinator": _on_coordinator,
-    "record_preferences": _on_preferences,
-    "send_invitation": _on_invite,
-    "answer_invitation": _on_answer,
-    "revoke_invitation": _on_revoke,
-    "hold_meeting": _on_meeting,
-    "add_need": _on_note,
-    "add_goal": _on_note,
-    "add_intervention": _on_note,
-    "add_note": _on_note,
-    "set_follow_up": _on_follow_up_date,
-    "document_plan": _on_document,
-    "approve_plan": _on_approve,
-    "start_follow_up": _on_start_follow_up,
-    "withdraw_consent": _on_closing,
-    "record_death": _on_closing,
-    "close_case": _on_closing,
-}

@@ -15,14 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Container, Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, get_args, overload
 from zoneinfo import ZoneInfo
 
 import attrs
 
-from sipcore.errors import InputError, InputTypeError
+from sipcore.errors import InputError, InputTypeError, OutOfRangeError
 
-__all__ = ["COMMAND_ARGS", "ArgKind", "Command", "Given", "build", "load"]
+__all__ = ["COMMAND_ARGS", "ArgKind", "Command", "Given", "TakesPart", "build", "load"]
+
+# The years every date and time must lie in: those of the working-day calendar
+# (sipcore.deadlines), so that every deadline a command starts can be computed.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+_YEARS = f"in the years {FIRST_YEAR}–{LAST_YEAR}"
 
 Scalar = str | int | float | bool
 PrefValue = Scalar | tuple[Scalar, ...]  # e.g. languages = ["arabiska", "svenska"]
@@ -52,6 +57,8 @@ def aware(name: str, value: Any) -> dt.datetime:
     """
     if not isinstance(value, dt.datetime):
         raise InputTypeError(name, "a timezone-aware datetime", value)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise OutOfRangeError(name, f"a timezone-aware datetime {_YEARS}", value)
     zone = value.tzinfo
     if type(zone) is dt.timezone:
         return value
@@ -96,6 +103,8 @@ def _fixed(offset: dt.timedelta) -> dt.timezone:
 def _date(name: str, value: Any) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise InputTypeError(name, "a date (YYYY-MM-DD), not a datetime", value)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise OutOfRangeError(name, f"a date {_YEARS}", value)
     return value
 
 
@@ -309,12 +318,27 @@ class Given(Generic[T]):
         return found
 
 
-INITIATORS = ("person", "relative", "guardian", "staff")
-GIVERS = ("person", "guardians", "representative")
-CONSENT_FORMS = ("oral", "written")
-MEETING_FORMS = ("in_person", "video", "phone")
-HORIZONS = ("short", "long")
-CLOSE_REASONS = ("goals_met", "no_longer_needed")
+Initiator = Literal["person", "relative", "guardian", "staff"]
+Giver = Literal["person", "guardians", "representative"]
+ConsentForm = Literal["oral", "written"]
+MeetingForm = Literal["in_person", "video", "phone"]
+Horizon = Literal["short", "long"]
+CloseReason = Literal["goals_met", "no_longer_needed"]
+
+INITIATORS: tuple[Initiator, ...] = get_args(Initiator)
+GIVERS: tuple[Giver, ...] = get_args(Giver)
+CONSENT_FORMS: tuple[ConsentForm, ...] = get_args(ConsentForm)
+MEETING_FORMS: tuple[MeetingForm, ...] = get_args(MeetingForm)
+HORIZONS: tuple[Horizon, ...] = get_args(Horizon)
+CLOSE_REASONS: tuple[CloseReason, ...] = get_args(CloseReason)
+
+
+class TakesPart(Protocol):
+    """The arguments of a command that names units taking part in the SIP (invited to the
+    meeting, at the meeting, responsible for an intervention): what consent must cover."""
+
+    @property
+    def units_taking_part(self) -> tuple[str, ...]: ...
 
 
 _ARGS: dict[str, type[Command]] = {}
@@ -337,7 +361,7 @@ def arguments_of(command: str) -> Callable[[C], C]:
 @arguments_of("open_case")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class OpenCase(Command):
-    initiated_by: str = arg(_choice(INITIATORS))
+    initiated_by: Initiator = arg(_choice(INITIATORS))
     unit: str = arg("text", unit=True)
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
 
@@ -351,8 +375,8 @@ class DeclineCase(Command):
 @arguments_of("record_consent")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class RecordConsent(Command):
-    given_by: str = arg(_choice(GIVERS))
-    form: str = arg(_choice(CONSENT_FORMS))
+    given_by: Giver = arg(_choice(GIVERS))
+    form: ConsentForm = arg(_choice(CONSENT_FORMS))
     parties: tuple[str, ...] = arg("ids", unit=True)
     guardians: tuple[str, ...] | None = arg("maybe_ids", default=None)
     journal_ref: str | None = arg("opt_text", default=None)
@@ -390,8 +414,12 @@ class RecordPreferences(Command):
 class SendInvitation(Command):
     meeting_at: dt.datetime = arg("aware")
     place: str = arg("text")
-    form: str = arg(_choice(MEETING_FORMS))
+    form: MeetingForm = arg(_choice(MEETING_FORMS))
     invitees: tuple[str, ...] = arg("ids", unit=True)
+
+    @property
+    def units_taking_part(self) -> tuple[str, ...]:
+        return self.invitees
 
 
 @arguments_of("answer_invitation")
@@ -416,6 +444,10 @@ class HoldMeeting(Command):
     person_present: bool = arg("bool", default=True)
     child_view: str | None = arg("opt_text", default=None)
 
+    @property
+    def units_taking_part(self) -> tuple[str, ...]:
+        return self.participants
+
 
 @arguments_of("add_need")
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -427,7 +459,7 @@ class AddNeed(Command):
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class AddGoal(Command):
     text: str = arg("text")
-    horizon: str = arg(_choice(HORIZONS))
+    horizon: Horizon = arg(_choice(HORIZONS))
 
 
 @arguments_of("add_intervention")
@@ -436,6 +468,10 @@ class AddIntervention(Command):
     text: str = arg("text")
     unit: str = arg("text", unit=True)
     responsible: str | None = arg("opt_text", default=None)
+
+    @property
+    def units_taking_part(self) -> tuple[str, ...]:
+        return (self.unit,)
 
 
 @arguments_of("add_note")
@@ -470,12 +506,26 @@ class ApprovePlan(Command):
 class StartFollowUp(Command):
     participants: tuple[str, ...] = arg("opt_ids", unit=True, default=())
 
+    @property
+    def units_taking_part(self) -> tuple[str, ...]:
+        return self.participants
+
 
 @arguments_of("withdraw_consent")
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class WithdrawConsent(Command):
     # Decided by the case, not given by the caller: the units to notify (DOMAIN.md §5).
     notify: tuple[str, ...] = arg("opt_ids", decided=True, default=())
+
+
+@arguments_of("update_guardians")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class UpdateGuardians(Command):
+    """The person's custodial guardians as they are now (custody changes; a child opened
+    without them): every guardian id, and where the change is documented."""
+
+    guardians: tuple[str, ...] = arg("ids")
+    journal_ref: str = arg("text")
 
 
 @arguments_of("record_death")

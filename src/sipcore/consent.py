@@ -2,20 +2,162 @@
 
 Consent is never general (source 000: "Samtycke är aldrig generellt"): it names its parties and
 how long it holds (source 004: "vad samverkan avser, vilka som avses, samt hur länge samtycket
-gäller"). Consents add up; a new one does not cancel an earlier one.
+gäller"). Consents add up; a new one does not cancel an earlier one. A consent the guardians
+gave holds only while the person is a child: custody ends at 18 (Föräldrabalken 6 kap. 2 §).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 
-from sipcore.commands import Given, RecordConsent
+from sipcore.commands import Given, RecordConsent, TakesPart
 from sipcore.legal import Cite
-from sipcore.rules import Context, declare, rule
+from sipcore.rules import Context, Failed, declare, rule
 
-__all__ = ["Consent", "Person", "units_outside_consent"]
+if TYPE_CHECKING:
+    from sipcore.case import SipCase
+
+__all__ = ["Consent", "Person", "consents_in_force", "parties_consented"]
+
+_SRC000_STEP2 = Cite("src_000", "steg 2", "Den enskilde måste samtycka till möte och "
+                     "informationsöverföring")
+_SRC004_SCOPE = Cite("src_004", "Den enskildes delaktighet och samtycke",
+                     "Samtycket ska avgränsas till vad samverkan avser, vilka som avses, samt "
+                     "hur länge samtycket gäller")
+_FB_6_2 = Cite("fb_6_2", "1 st.", "Barnet står under vårdnad till dess det fyller arton år")
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+
+@rule(
+    "consent.required", "must",
+    sv="Samtycke ska gälla vid tidpunkten: lämnat, inte återkallat och inte utgånget; "
+       "vårdnadshavares samtycke gäller bara medan den enskilde är barn.",
+    en="Consent must be in force at the time: given, not withdrawn and not expired; a "
+       "guardians' consent holds only while the person is a child.",
+    sources=(
+        Cite("hsl_16_4", "2 st.", "om den enskilde samtycker till det"),
+        Cite("sol_10_8", "1 st.", "om den enskilde samtycker till att den upprättas"),
+        Cite("hsl_1982_3f", "1 st."),
+        Cite("sol_2001_2_7", "1 st."),
+        _FB_6_2,
+        _SRC000_STEP2,
+        Cite("src_003", "Initiativ till SIP", "för att en SIP ska kunna genomföras krävs ditt "
+             "samtycke"),
+        Cite("src_004", "Inledning", "SIP förutsätter att den enskilde/vårdnadshavarna görs "
+             "delaktiga och samtycker till att planen upprättas"),
+    ),
+)
+def consent_required(ctx: Context[object]) -> Failed | None:
+    return None if consents_in_force(ctx.case, ctx.at, ctx.day) else Failed("no_consent")
+
+
+@rule(
+    "consent.scope", "must",
+    sv="Varje kallad eller deltagande enhet, och varje enhet som ansvarar för en insats, ska "
+       "omfattas av ett gällande samtycke.",
+    en="Every invited or participating unit, and every unit responsible for an intervention, "
+       "must be a party of a consent in force.",
+    sources=(
+        Cite("hsl_16_4", "2 st.", "om den enskilde samtycker till det"),
+        Cite("sol_10_8", "1 st.", "om den enskilde samtycker till att den upprättas"),
+        Cite("hsl_1982_3f", "1 st."),
+        Cite("sol_2001_2_7", "1 st."),
+        Cite("src_000", "steg 2", "Samtycke är aldrig generellt"),
+        _SRC004_SCOPE,
+    ),
+)
+def consent_scope(ctx: Context[TakesPart]) -> Failed | None:
+    parties = parties_consented(ctx.case, ctx.at, ctx.day)
+    outside = tuple(unit for unit in ctx.args.units_taking_part if unit not in parties)
+    return Failed("units", units=outside) if outside else None
+
+
+@rule(
+    "consent.time_limited", "must",
+    sv="Samtycket ska ange hur länge det gäller (valid_until), inte tidigare än i dag.",
+    en="Consent must state how long it holds (valid_until), not earlier than today.",
+    sources=(
+        _SRC004_SCOPE,
+        Cite("uph_sip", "", "Samtycket ska gälla specifikt för samordningen och vara "
+             "tidsbegränsat"),
+    ),
+)
+def consent_time_limited(ctx: Context[RecordConsent]) -> Failed | None:
+    until = ctx.args.valid_until
+    if until is None:
+        return Failed("missing", parts=("valid_until",))
+    return Failed("expired", dates=(until, ctx.day)) if until < ctx.day else None
+
+
+@rule(
+    "consent.oral_documented", "must",
+    sv="Ett muntligt samtycke ska dokumenteras i journalen (journal_ref).",
+    en="Oral consent must be documented in the journal (journal_ref).",
+    sources=(
+        Cite("src_000", "steg 2", "Ett muntligt samtycke ska dokumenteras i journalen"),
+        Cite("src_004", "", "Samtycke till SIP (oavsett ja eller nej) dokumenteras i journal"),
+    ),
+)
+def consent_oral_documented(ctx: Context[RecordConsent]) -> Failed | None:
+    oral, ref = ctx.args.form == "oral", ctx.args.journal_ref
+    return Failed("missing", parts=("journal_ref",)) if oral and not (ref or "").strip() else None
+
+
+@rule(
+    "consent.guardians", "must",
+    sv="För barn under 18 år ger vårdnadshavarna samtycket, samtliga vårdnadshavare; en vuxen "
+       "samtycker själv.",
+    en="For a child under 18 the guardians give consent, every custodial guardian; an adult "
+       "consents in person.",
+    sources=(
+        Cite("src_000", "steg 2", "Oavsett barnets ålder är det alltid vårdnadshavarna som ska "
+             "ge sitt samtycke till SIP-mötet"),
+        Cite("src_004", "", "När det gäller minderåriga är det barnets vårdnadshavare som ger "
+             "samtycke till att SIP upprättas"),
+        _FB_6_2,
+        Cite("fb_6_11", "", "Vårdnadshavaren har rätt och skyldighet att bestämma i frågor som "
+             "rör barnets personliga angelägenheter"),
+        Cite("fb_6_13", "", "Står barnet under vårdnad av två vårdnadshavare, skall vad som "
+             "sägs i 11 eller 12 § gälla dem tillsammans"),
+    ),
+)
+def consent_guardians(ctx: Context[RecordConsent]) -> Failed | None:
+    person, given_by = ctx.case.person, ctx.args.given_by
+    if not ctx.case.is_child_on(ctx.day):
+        return Failed("adult_by_guardians") if given_by == "guardians" else None
+    if given_by != "guardians":
+        return Failed("child_by", value=given_by)
+    if not person.guardians:
+        return Failed("no_guardians")
+    named = ctx.args.guardians or ()
+    wrong = (*(g for g in person.guardians if g not in named),
+             *sorted(set(named) - set(person.guardians)))
+    return Failed("guardians_named", ids=wrong) if wrong else None
+
+
+declare(
+    "consent.withdrawal", "must",
+    sv="När samtycket återkallas avslutas SIP, varje anteckning makuleras, öppna åtaganden "
+       "upphör och övriga verksamheter meddelas.",
+    en="Withdrawing consent closes the case, voids every note, cancels open obligations and "
+       "names the other units to notify.",
+    sources=(
+        Cite("src_004", "Samordningsansvarig", "Att vid återkallande av samtycke, meddela "
+             "övriga verksamheter om detta samt makulera planen anteckning för anteckning"),
+        Cite("src_004", "Avsluta SIP", "Om den enskilde drar tillbaka sitt samtycke upphör SIP "
+             "och planen ska makuleras anteckning för anteckning"),
+        Cite("src_000", "steg 7", "Den samordnande planeringen avslutas … då den enskilde drar "
+             "tillbaka sitt samtycke"),
+    ),
+)
+
+
+# --- the records -------------------------------------------------------------------------------
 
 
 @attrs.frozen(weakref_slot=False)
@@ -30,7 +172,8 @@ class Person:
         return day.year - self.birth_date.year - before_birthday
 
     def is_child(self, day: dt.date, age_limit: int = 18) -> bool:
-        """Under ``age_limit`` (18: SoL 2025:400 3 kap. 1 §) on ``day``."""
+        """Under ``age_limit`` on ``day`` (18: Föräldrabalken 6 kap. 2 §, SoL (2025:400)
+        3 kap. 1 §)."""
         return self.age_on(day) < age_limit
 
 
@@ -52,143 +195,19 @@ class Consent:
     def guardians(self) -> tuple[str, ...]:
         return self.args.guardians or ()
 
-    def in_force(self, at: dt.datetime, day: dt.date) -> bool:
-        """Given at or before ``at`` and valid on ``day`` (``at``'s local date)."""
-        return self.given_at <= at and day <= self.valid_until
+    def in_force(self, at: dt.datetime, day: dt.date, child: bool = True) -> bool:
+        """Given at or before ``at``, valid on ``day`` (``at``'s local date), and, if the
+        guardians gave it, the person still a ``child`` then."""
+        return (self.given_at <= at and day <= self.valid_until
+                and (child or self.args.given_by != "guardians"))
 
 
-def consents_in_force(ctx: Context) -> list[Consent]:
-    at, day = ctx.at, ctx.day
-    found = []
-    for consent in ctx.case.consents:
-        if consent.in_force(at, day):
-            found.append(consent)
-    return found
+def consents_in_force(case: SipCase, at: dt.datetime, day: dt.date) -> list[Consent]:
+    """The consents of ``case`` in force at ``at`` (whose local date is ``day``)."""
+    child = case.is_child_on(day)
+    return [c for c in case.consents if c.in_force(at, day, child)]
 
 
-def units_outside_consent(ctx: Context, units: tuple[str, ...]) -> tuple[str, ...]:
-    """The units of ``units`` that no consent in force names as a party."""
-    covered: set[str] = set()
-    for consent in consents_in_force(ctx):
-        covered.update(consent.parties)
-    return tuple([u for u in units if u not in covered])
-
-
-_SRC000_STEP2 = Cite("src_000", "steg 2", "Den enskilde måste samtycka till möte och "
-                     "informationsöverföring")
-_SRC004_SCOPE = Cite("src_004", "Den enskildes delaktighet och samtycke",
-                     "Samtycket ska avgränsas till vad samverkan avser, vilka som avses, samt "
-                     "hur länge samtycket gäller")
-
-
-@rule(
-    "consent.required", "must",
-    "Samtycke ska gälla vid tidpunkten: lämnat, inte återkallat och inte utgånget.",
-    "Consent must be in force at the time: given, not withdrawn and not expired.",
-    Cite("hsl_16_4", "2 st.", "om den enskilde samtycker till det"),
-    Cite("sol_10_8", "1 st.", "om den enskilde samtycker till att den upprättas"),
-    Cite("hsl_1982_3f", "2 st."),
-    Cite("sol_2001_2_7", "2 st."),
-    _SRC000_STEP2,
-    Cite("src_003", "Initiativ till SIP", "för att en SIP ska kunna genomföras krävs ditt "
-         "samtycke"),
-    Cite("src_004", "Inledning", "SIP förutsätter att den enskilde/vårdnadshavarna görs "
-         "delaktiga och samtycker till att planen upprättas"),
-)
-def consent_required(ctx: Context) -> str | None:
-    return None if consents_in_force(ctx) else "inget samtycke gäller / no consent in force"
-
-
-def _units_in_scope(ctx: Context) -> tuple[str, ...]:
-    """The units a command invites (send_invitation) or that take part (the meetings)."""
-    units: tuple[str, ...] = getattr(ctx.args, _SCOPE.get(ctx.command, "participants"))
-    return units
-
-
-_SCOPE = {"send_invitation": "invitees"}  # the argument naming the units; else participants
-
-
-@rule(
-    "consent.scope", "must",
-    "Varje kallad eller deltagande enhet ska omfattas av ett gällande samtycke.",
-    "Every invited or participating unit must be a party of a consent in force.",
-    Cite("src_000", "steg 2", "Samtycke är aldrig generellt"),
-    _SRC004_SCOPE,
-)
-def consent_scope(ctx: Context) -> str | None:
-    outside = units_outside_consent(ctx, _units_in_scope(ctx))
-    return ", ".join(outside) if outside else None
-
-
-@rule(
-    "consent.time_limited", "must",
-    "Samtycket ska ange hur länge det gäller (valid_until), inte tidigare än i dag.",
-    "Consent must state how long it holds (valid_until), not earlier than today.",
-    _SRC004_SCOPE,
-    Cite("uph_sip", "", "Samtycket ska gälla specifikt för samordningen och vara "
-         "tidsbegränsat"),
-)
-def consent_time_limited(ctx: Context) -> str | None:
-    until: dt.date | None = ctx.args.valid_until
-    if until is None:
-        return "valid_until saknas / missing"
-    return f"valid_until {until} < {ctx.day}" if until < ctx.day else None
-
-
-@rule(
-    "consent.oral_documented", "must",
-    "Ett muntligt samtycke ska dokumenteras i journalen (journal_ref).",
-    "Oral consent must be documented in the journal (journal_ref).",
-    Cite("src_000", "steg 2", "Ett muntligt samtycke ska dokumenteras i journalen"),
-    Cite("src_004", "", "Samtycke till SIP (oavsett ja eller nej) dokumenteras i journal"),
-)
-def consent_oral_documented(ctx: Context) -> str | None:
-    ref: str | None = ctx.args.journal_ref
-    if ctx.args.form == "oral" and (ref is None or not ref.strip()):
-        return "journal_ref saknas / missing"
-    return None
-
-
-@rule(
-    "consent.guardians", "must",
-    "För barn under 18 år ger vårdnadshavarna samtycket, samtliga vårdnadshavare.",
-    "For a child under 18 the guardians give consent, every custodial guardian.",
-    Cite("src_000", "steg 2", "Oavsett barnets ålder är det alltid vårdnadshavarna som ska ge "
-         "sitt samtycke till SIP-mötet"),
-    Cite("src_004", "", "När det gäller minderåriga är det barnets vårdnadshavare som ger "
-         "samtycke till att SIP upprättas"),
-    Cite("fb_6_11", "", "Vårdnadshavaren har rätt och skyldighet att bestämma i frågor som "
-         "rör barnets personliga angelägenheter"),
-    Cite("fb_6_13", "", "Står barnet under vårdnad av två vårdnadshavare, skall vad som sägs "
-         "i 11 eller 12 § gälla dem tillsammans"),
-)
-def consent_guardians(ctx: Context) -> str | None:
-    person = ctx.case.person
-    given_by: str = ctx.args.given_by
-    if not person.is_child(ctx.day, ctx.profile.child_age_limit):
-        return "vuxen: guardians / adult: guardians" if given_by == "guardians" else None
-    if given_by != "guardians":
-        return f"barn: {given_by} / child: {given_by}"
-    if not person.guardians:
-        return "inga vårdnadshavare registrerade / no guardians declared"
-    named = set(ctx.args.guardians or ())
-    missing = [g for g in person.guardians if g not in named]
-    unknown = sorted(named - set(person.guardians))
-    if missing or unknown:
-        return ", ".join([*missing, *unknown])
-    return None
-
-
-declare(
-    "consent.withdrawal", "must",
-    "När samtycket återkallas avslutas SIP, varje anteckning makuleras, öppna åtaganden "
-    "upphör och övriga verksamheter meddelas.",
-    "Withdrawing consent closes the case, voids every note, cancels open obligations and names "
-    "the other units to notify.",
-    Cite("src_004", "Samordningsansvarig", "Att vid återkallande av samtycke, meddela övriga "
-         "verksamheter om detta samt makulera planen anteckning för anteckning"),
-    Cite("src_004", "Avsluta SIP", "Om den enskilde drar tillbaka sitt samtycke upphör SIP och "
-         "planen ska makuleras anteckning för anteckning"),
-    Cite("src_000", "steg 7", "Den samordnande planeringen avslutas … då den enskilde drar "
-         "tillbaka sitt samtycke"),
-)
+def parties_consented(case: SipCase, at: dt.datetime, day: dt.date) -> set[str]:
+    """Every unit that a consent in force at ``at`` names as a party."""
+    return {unit for c in consents_in_force(case, at, day) for unit in c.parties}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import attrs
 
+from sipcore.findings import Finding
+
 __all__ = [
     "EventFormatError",
     "Finding",
@@ -63,21 +65,6 @@ class ScenarioError(SipError, ValueError):
 
 class EventFormatError(SipError, ValueError):
     """Serialized events are malformed or of an unknown schema; the message names the field."""
-
-
-@attrs.frozen
-class Finding:
-    """One failed rule (or one refusal that is not a rule), as reported to the caller."""
-
-    rule_id: str
-    level: str  # "must", "should" or "refusal" (ids that are not rules)
-    message_sv: str
-    message_en: str
-    sources: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        cited = f" [{'; '.join(self.sources)}]" if self.sources else ""
-        return f"{self.rule_id}: {self.message_sv}{cited}"
 
 
 class Refusal(SipError):

@@ -3,7 +3,8 @@
 Every citation is a :class:`LegalRef` in :data:`CATALOGUE`, under a stable key. Statute
 citations carry the dates they are valid: the SIP provision moved from HSL (1982:763) 3 f § to
 HSL (2017:30) 16 kap. 4 § on 2017-04-01, and from SoL (2001:453) 2 kap. 7 § to SoL (2025:400)
-10 kap. 8–9 §§ on 2025-07-01 (LEGAL.md §1).
+10 kap. 8–9 §§ on 2025-07-01. The five source documents of the regions are shipped under
+``docs/sources/``; ``docs/sources.md`` lists every entry with every quote that cites it.
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ class LegalRef:
     section: str | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
-    document: str | None = None  # file under shared/sources, for routines and 1177 pages
+    document: str | None = None  # file under docs/sources, for routines and 1177 pages
     url: str | None = None
     # The profile id of the region whose routine or page this is; None for what binds everywhere
     # (statutes, national guidance). A finding cites a regional source only under that region.
     region: str | None = None
+    publisher: str | None = None
+    version: str | None = None  # the document's own version label, where it has one
+    date: dt.date | None = None  # when the document was adopted, updated or read
 
     def applies(self, day: dt.date, region: str | None) -> bool:
         """Whether a decision on ``day`` under the profile of ``region`` cites this source."""
@@ -70,15 +74,20 @@ class LegalRef:
 
 @attrs.frozen
 class Cite:
-    """A rule's or parameter's reference to the catalogue, with the part and the words it uses."""
+    """A rule's or parameter's reference to the catalogue, with the part and the words it uses.
+
+    ``local`` is the entry of a document that a profile describes itself (it is not in
+    :data:`CATALOGUE`); ``key`` is then that entry's key.
+    """
 
     key: str
     part: str = ""  # stycke, punkt or step, e.g. "2 st."
     quote: str = ""
+    local: LegalRef | None = attrs.field(default=None, repr=False)
 
     @property
     def ref(self) -> LegalRef:
-        return resolve(self.key)
+        return self.local if self.local is not None else resolve(self.key)
 
     def __str__(self) -> str:
         ref = self.ref
@@ -96,7 +105,18 @@ def _statute(
     valid_from: dt.date,
     valid_to: dt.date | None = None,
 ) -> LegalRef:
-    return LegalRef(key, "statute", title, sfs, chapter, section, valid_from, valid_to)
+    return LegalRef(key, "statute", title, sfs, chapter, section, valid_from, valid_to,
+                    url=_PRINTS.get(sfs), publisher="Svensk författningssamling (SFS)")
+
+
+# Where the text of a statute can be read, where known.
+_PRINTS = {
+    "2017:30": "https://rkrattsdb.gov.se/SFSdoc/17/170030.pdf",
+    "2017:612": "https://rkrattsdb.gov.se/SFSdoc/17/170612.pdf",
+    "1930:173": "https://lagen.nu/1930:173",
+    "1989:253": "https://www.riksdagen.se/sv/Dokument-Lagar/Lagar/Svenskforfattningssamling/"
+                "Lag-1989253-om-allmanna-hel_sfs-1989-253/",
+}
 
 
 _D = dt.date
@@ -109,6 +129,7 @@ CATALOGUE: Mapping[str, LegalRef] = {
         _statute("sol_2001_2_7", "SoL", "2001:453", "2", "7", _D(2010, 1, 1), _D(2025, 6, 30)),
         _statute("sol_10_8", "SoL", "2025:400", "10", "8", _D(2025, 7, 1)),
         _statute("sol_10_9", "SoL", "2025:400", "10", "9", _D(2025, 7, 1)),
+        _statute("sol_2025_3_1", "SoL", "2025:400", "3", "1", _D(2025, 7, 1)),
         _statute("lusv_1_3", "Lag om samverkan vid utskrivning", "2017:612", "1", "3",
                  _D(2018, 1, 1)),
         _statute("lusv_3_1", "Lag om samverkan vid utskrivning", "2017:612", "3", "1",
@@ -123,32 +144,54 @@ CATALOGUE: Mapping[str, LegalRef] = {
                  _D(1930, 7, 1)),
         _statute("lag_1989_253_1", "Lag om allmänna helgdagar", "1989:253", None, "1",
                  _D(1990, 1, 1)),
+        _statute("fb_6_2", "Föräldrabalken", "1949:381", "6", "2", _D(1950, 1, 1)),
         _statute("fb_6_11", "Föräldrabalken", "1949:381", "6", "11", _D(1950, 1, 1)),
         _statute("fb_6_13", "Föräldrabalken", "1949:381", "6", "13", _D(1950, 1, 1)),
         LegalRef(
             "src_000", "routine",
             "Region Jönköpings län, RUTIN Att göra en SIP, version 4.0",
             valid_from=_D(2024, 5, 29), document="000_963e4feb5670d98a.txt", region="jonkoping",
+            publisher="Region Jönköpings län", version="4.0", date=_D(2024, 5, 29),
         ),
         LegalRef(
             "src_001", "guidance", "Vårdsamverkan Västra Götaland, SIP (2021-03-19)",
             valid_from=_D(2021, 3, 19), document="001_95b41a0e0d518416.txt", region="vgr",
+            publisher="Vårdsamverkan Västra Götaland", date=_D(2021, 3, 19),
         ),
         LegalRef(
             "src_002", "guidance", "1177 Jönköpings län, Samordnad individuell plan, SIP",
             document="002_c5aaf29f275c98eb.txt", region="jonkoping",
+            publisher="1177 (Region Jönköpings län)",
         ),
         LegalRef(
             "src_003", "guidance", "1177 Värmland, Samordnad individuell plan",
             document="003_9ceb0c4405ea2cd8.txt", region="varmland",
+            publisher="1177 (Region Värmland)",
         ),
         LegalRef(
             "src_004", "routine", "Region Västmanland, rutin SIP med Cosmic Link",
             document="004_f76983d570eb3820.txt", region="vastmanland",
+            # the page the routine names for its consent form (its section on consent)
+            url="https://regionvastmanland.se/vardgivare/vardsamverkan/lansgemensamma-dokument/"
+            "sip---samordnad-individuell-plan/",
+            publisher="Region Västmanland",
+        ),
+        LegalRef(
+            "vastbus_sip", "guidance",
+            "Västbus, SIP för barn och unga i Västra Götaland (enligt Bengtsfors kommuns sida "
+            "SIP - samordnad individuell plan)",
+            region="vgr", url="https://www.bengtsfors.se/", publisher="Bengtsfors kommun",
+        ),
+        LegalRef(
+            "rv_sip_barn", "guidance", "Region Värmland, Samordnad individuell plan - barn",
+            region="varmland", publisher="Region Värmland",
+            url="https://regionvarmland.se/utveckling-tillvaxt/nya-perspektiv/barn-och-familj/"
+            "samordnad-individuell-plan---barn/",
         ),
         LegalRef(
             "uph_sip", "guidance", "Uppdrag Psykisk Hälsa (SKR), SIP-process",
             url="https://www.uppdragpsykiskhalsa.se/sip/sip-process/",
+            publisher="Sveriges Kommuner och Regioner (SKR)",
         ),
     )
 }

@@ -1,5 +1,9 @@
 """Obligations: what some unit owes by a date, and its status as of a given time (DOMAIN.md §6).
 
+Each kind of obligation is a row of :data:`OBLIGATIONS`: the commands that start it and meet
+it, the profile parameter that sets its time limit, what the limit counts from, and who owes
+it. One projection, :func:`terms`, reads the table over a case's events.
+
 An obligation exists from the command that starts it. As of a time T it is ``met`` when the
 command that meets it came at or before T (late or not: ``met_at`` tells); ``cancelled`` when,
 at or before T, the case closed or the invitation was revoked before it was met; ``overdue``
@@ -12,44 +16,84 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 import attrs
 
 from sipcore.deadlines import local_date
+from sipcore.errors import SipError
+from sipcore.findings import Source
 from sipcore.legal import Cite
 
 if TYPE_CHECKING:
-    from sipcore.case import SipCase
+    from sipcore.events import Event
+    from sipcore.profiles import Profile
 
-__all__ = ["KINDS", "Obligation", "Status", "obligations", "obligations_due"]
+__all__ = [
+    "KINDS",
+    "OBLIGATIONS",
+    "DueList",
+    "Kind",
+    "Obligation",
+    "Status",
+    "obligations",
+    "obligations_due",
+    "terms",
+]
 
 Status = Literal["open", "met", "overdue", "cancelled"]
-KINDS = ("answer_invitation", "document_plan", "discharge_invitation", "follow_up")
 
-# Where each kind comes from; the duration's own source is in the profile.
-SOURCES: dict[str, tuple[Cite, ...]] = {
-    "answer_invitation": (
-        Cite("src_004", "Skicka kallelse", "De kallade verksamheterna bekräftar mottagandet "
-             "genom att besvara kallelsen inom 1 arbetsdag"),
-    ),
-    "document_plan": (
-        Cite("src_004", "Rutiner", "Mål och aktivitetsplanen ska upprättas inom 2 arbetsdagar "
-             "efter mötet"),
-    ),
-    "discharge_invitation": (
-        Cite("lusv_4_3", "2 st.", "Kallelsen ska skickas senast tre dagar efter det att en "
-             "underrättelse enligt 3 kap. 1 § om att patienten är utskrivningsklar har "
-             "lämnats"),
-        Cite("lag_1930_173_2"),
-    ),
-    "follow_up": (
-        Cite("src_000", "steg 6", "En SIP ska följas upp"),
-        Cite("src_004", "Uppföljning", "Samordningsansvarig ansvarar för att målens "
-             "aktiviteter i SIP följs upp enligt plan"),
-    ),
-}
+
+@attrs.frozen
+class Kind:
+    """One kind of obligation.
+
+    ``started_by``: the commands that start it; ``met_by``: the commands that meet it;
+    ``due``: the profile parameter that sets its limit (``None``: the date the plan sets);
+    ``counts_from``: what the limit counts from (the starting event's date, the discharge
+    notice's, or the approved version's follow-up date); ``owed_by``: who owes it;
+    ``per``: one per case, per invitation (and invitee) or per plan version."""
+
+    kind: str
+    started_by: tuple[str, ...]
+    met_by: tuple[str, ...]
+    due: str | None
+    counts_from: Literal["event", "discharge_notice", "follow_up_date"]
+    owed_by: Literal["invitee", "coordinator", "opener"]
+    per: Literal["case", "invitation", "version"]
+    sources: tuple[Cite, ...]
+
+
+OBLIGATIONS: tuple[Kind, ...] = (
+    Kind("answer_invitation", ("send_invitation",), ("answer_invitation",),
+         "invitation_answer", "event", "invitee", "invitation", (
+             Cite("src_004", "Skicka kallelse", "De kallade verksamheterna bekräftar "
+                  "mottagandet genom att besvara kallelsen inom 1 arbetsdag"),
+         )),
+    Kind("document_plan", ("hold_meeting", "start_follow_up"), ("document_plan",),
+         "plan_documentation", "event", "coordinator", "version", (
+             Cite("src_004", "Rutiner", "Mål och aktivitetsplanen ska upprättas inom "
+                  "2 arbetsdagar efter mötet"),
+         )),
+    Kind("discharge_invitation", ("open_case",), ("send_invitation",),
+         "discharge_invitation", "discharge_notice", "opener", "case", (
+             Cite("lusv_4_3", "2 st.", "Kallelsen ska skickas senast tre dagar efter det att en "
+                  "underrättelse enligt 3 kap. 1 § om att patienten är utskrivningsklar har "
+                  "lämnats"),
+             Cite("lag_1930_173_2"),
+         )),
+    Kind("follow_up", ("approve_plan",), ("start_follow_up",),
+         None, "follow_up_date", "coordinator", "version", (
+             Cite("src_000", "steg 6", "En SIP ska följas upp"),
+             Cite("src_004", "Uppföljning", "Samordningsansvarig ansvarar för att målens "
+                  "aktiviteter i SIP följs upp enligt plan"),
+         )),
+)
+KINDS: tuple[str, ...] = tuple(k.kind for k in OBLIGATIONS)
+_BY_KIND: Mapping[str, Kind] = {k.kind: k for k in OBLIGATIONS}
+_CLOSING = frozenset({"decline_case", "refuse_consent", "withdraw_consent", "record_death",
+                      "close_case"})
 
 
 class Term(NamedTuple):
@@ -95,59 +139,115 @@ class Obligation:
     status: Status
     starts_at: dt.datetime
     met_at: dt.datetime | None
-    sources: tuple[str, ...]
+    sources: tuple[Source, ...]
 
 
-def terms(case: SipCase) -> tuple[Term, ...]:
-    """Every obligation the case's history starts, whatever the time."""
-    profile = case.profile
-    closed = case.closed_at
-    versions = case.versions
-    coordinator = (
-        tuple(
-            (e.at, e.unit) for e in case.events if e.command == "appoint_coordinator" and e.unit
-        )
-        if versions
-        else ()
+class _Open:
+    """An obligation while the events are read: what it is, and what has happened to it."""
+
+    __slots__ = ("cancelled_at", "due", "kind", "met_at", "scope", "starts_at", "unit")
+
+    def __init__(self, kind: Kind, unit: str | None, due: dt.date, starts_at: dt.datetime,
+                 scope: int) -> None:
+        self.kind, self.unit, self.due, self.starts_at, self.scope = (
+            kind, unit, due, starts_at, scope)
+        self.met_at: dt.datetime | None = None
+        self.cancelled_at: dt.datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None
+
+
+class _Reading:
+    """Where a case stands while its events are read: which invitation and plan version is
+    current, each version's follow-up date, the coordinators appointed."""
+
+    def __init__(self) -> None:
+        self.invitation = 0
+        self.version = 0
+        self.follow_up: dict[int, dt.date] = {}
+        self.coordinators: list[tuple[dt.datetime, str]] = []
+
+    def scope(self, kind: Kind) -> int:
+        return {"case": 0, "invitation": self.invitation, "version": self.version}[kind.per]
+
+
+def terms(
+    events: Sequence[Event], profile: Profile, units: Mapping[str, str]
+) -> tuple[Term, ...]:
+    """Every obligation that ``events`` start under ``profile``, whatever the time: the one
+    projection of :data:`OBLIGATIONS` over a case's history."""
+    found: list[_Open] = []
+    now = _Reading()
+    opener = events[0].unit if events else None
+    for event in events:
+        command = event.command
+        for term in found:
+            if term.pending and _meets(term, event, now):
+                term.met_at = event.at
+        _advance(now, event)
+        if command in _CLOSING or command == "revoke_invitation":
+            for term in found:
+                if term.pending and (command in _CLOSING or term.kind.per == "invitation"):
+                    term.cancelled_at = event.at
+        for kind in OBLIGATIONS:
+            if command in kind.started_by:
+                found.extend(_started(kind, event, profile, units, now, opener))
+    coordinators = tuple(now.coordinators)
+    return tuple(
+        Term(t.kind.kind, t.unit, t.due, t.starts_at, t.met_at, t.cancelled_at,
+             coordinators if t.kind.owed_by == "coordinator" else ())
+        for t in found
     )
-    found: list[Term] = []
-    if case.discharge_notice_at is not None and profile.discharge_invitation is not None:
-        due = profile.discharge_invitation.after(local_date(case.discharge_notice_at))
-        first_sent = case.invitations[0].sent_at if case.invitations else None
-        found.append(
-            Term("discharge_invitation", case.opened_by, due, case.opened_at, first_sent, closed)
-        )
-    if profile.invitation_answer is not None:
-        for inv in case.invitations:
-            due = profile.invitation_answer.after(local_date(inv.sent_at))
-            answered = inv.first_answered
-            cancel = _earliest(inv.revoked_at, closed)
-            for unit in inv.invitees:
-                found.append(
-                    Term("answer_invitation", unit, due, inv.sent_at, answered.get(unit), cancel)
-                )
-    if profile.plan_documentation is not None:
-        for version in versions:
-            due = profile.plan_documentation.after(local_date(version.started_at))
-            found.append(
-                Term("document_plan", None, due, version.started_at,
-                     version.first_documented_at, closed, coordinator)
-            )
-    for i, version in enumerate(versions):
-        if version.approved_at is None or version.follow_up is None:
-            continue
-        nxt = versions[i + 1].started_at if i + 1 < len(versions) else None
-        found.append(
-            Term("follow_up", None, version.follow_up.date, version.approved_at, nxt, closed,
-                 coordinator)
-        )
-    return tuple(found)
 
 
-def _earliest(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
-    if a is None or b is None:
-        return a or b
-    return min(a, b)
+def _meets(term: _Open, event: Event, now: _Reading) -> bool:
+    """Whether ``event`` meets ``term``: a command that meets its kind, for the invitation or
+    version it is about (and, for an invitee's answer, that invitee's)."""
+    kind = term.kind
+    return (event.command in kind.met_by and term.scope == now.scope(kind)
+            and (kind.owed_by != "invitee" or term.unit == getattr(event.args, "unit", None)))
+
+
+def _advance(now: _Reading, event: Event) -> None:
+    command = event.command
+    if command == "send_invitation":
+        now.invitation += 1
+    elif command in ("hold_meeting", "start_follow_up"):
+        now.version += 1
+    elif command == "set_follow_up":
+        now.follow_up[now.version] = event.args.date  # type: ignore[attr-defined]
+    elif command == "appoint_coordinator" and event.unit:
+        now.coordinators.append((event.at, event.unit))
+
+
+def _started(
+    kind: Kind, event: Event, profile: Profile, units: Mapping[str, str], now: _Reading,
+    opener: str | None,
+) -> list[_Open]:
+    """The obligations of ``kind`` that ``event`` starts."""
+    scope = now.scope(kind)
+    if kind.counts_from == "follow_up_date":
+        date = now.follow_up.get(now.version)
+        return [] if date is None else [_Open(kind, None, date, event.at, scope)]
+    limit = getattr(profile, kind.due or "", None)
+    if limit is None:
+        return []
+    if kind.counts_from == "discharge_notice":
+        notice = getattr(event.args, "discharge_notice_at", None)
+        if notice is None:
+            return []
+        return [_Open(kind, opener, limit.after(local_date(notice)), event.at, scope)]
+    due = limit.after(local_date(event.at))
+    if kind.owed_by != "invitee":
+        return [_Open(kind, None, due, event.at, scope)]
+    bound = getattr(profile, "invitation_answer_principals", None) or ()
+    return [
+        _Open(kind, unit, due, event.at, scope)
+        for unit in event.args.invitees  # type: ignore[attr-defined]
+        if not bound or units.get(unit) in bound
+    ]
 
 
 def _as_of(term: Term, as_of: dt.datetime, day: dt.date) -> Obligation:
@@ -158,33 +258,61 @@ def _as_of(term: Term, as_of: dt.datetime, day: dt.date) -> Obligation:
         term.status(as_of, day),
         term.starts_at,
         term.met_at if term.met_at is not None and term.met_at <= as_of else None,
-        _source_texts()[term.kind],
+        _sources(term.kind),
     )
 
 
 @functools.cache
-def _source_texts() -> dict[str, tuple[str, ...]]:
-    return {kind: tuple(str(c) for c in cites) for kind, cites in SOURCES.items()}
+def _sources(kind: str) -> tuple[Source, ...]:
+    return tuple(Source.of(c) for c in _BY_KIND[kind].sources)
 
 
-def obligations(case: SipCase, as_of: dt.datetime) -> tuple[Obligation, ...]:
-    """Every obligation of ``case`` that exists at ``as_of``, with its status then."""
+def obligations(terms: Iterable[Term], as_of: dt.datetime) -> tuple[Obligation, ...]:
+    """Every obligation of ``terms`` that exists at ``as_of``, with its status then."""
     day = local_date(as_of)
-    return tuple(
-        _as_of(t, as_of, day) for t in case.obligation_terms() if t.starts_at <= as_of
-    )
+    return tuple(_as_of(t, as_of, day) for t in terms if t.starts_at <= as_of)
 
 
-def obligations_due(
-    cases: Iterable[SipCase], as_of: dt.datetime
-) -> list[tuple[SipCase, Obligation]]:
+class HasTerms(Protocol):
+    """A case, as far as the region-wide list reads it."""
+
+    def obligation_terms(self) -> tuple[Term, ...]: ...
+
+
+T = TypeVar("T", bound=HasTerms)
+
+
+class DueList(list[tuple[T, Obligation]], Generic[T]):
+    """The open and overdue obligations, with the cases whose obligations could not be
+    computed (``uncomputable``: each case with the error), so one bad case does not hide the
+    rest."""
+
+    uncomputable: list[tuple[T, SipError]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uncomputable = []
+
+
+def obligations_due(cases: Iterable[T], as_of: dt.datetime) -> DueList[T]:
     """The open and overdue obligations across ``cases`` at ``as_of``, sorted by due date:
-    the "what is late today" list of a region."""
+    the "what is late today" list of a region. A case whose obligations cannot be computed
+    (a date beyond the calendar) is listed in the result's ``uncomputable``."""
+    from sipcore.commands import aware
+
+    as_of = aware("as_of", as_of)
     day = local_date(as_of)
-    found: list[tuple[dt.date, int, SipCase, Term]] = []
+    found: list[tuple[dt.date, int, T, Term]] = []
+    out: DueList[T] = DueList()
     for n, case in enumerate(cases):
-        for term in case.obligation_terms():
+        try:
+            case_terms = case.obligation_terms()
+        except SipError as exc:
+            out.uncomputable.append((case, exc))
+            continue
+        for term in case_terms:
             if term.starts_at <= as_of and term.status(as_of, day) in ("open", "overdue"):
                 found.append((term.due, n, case, term))
     found.sort(key=lambda item: (item[0], item[1]))
-    return [(case, _as_of(term, as_of, day)) for _, _, case, term in found]
+    out.extend((case, _as_of(term, as_of, day)) for _, _, case, term in found)
+    return out

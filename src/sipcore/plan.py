@@ -13,11 +13,145 @@ from typing import NoReturn
 
 import attrs
 
-from sipcore.commands import AddGoal, AddIntervention, AddNeed, AddNote, Given, SetFollowUp
+from sipcore.commands import (
+    AddGoal,
+    AddIntervention,
+    AddNeed,
+    AddNote,
+    ApprovePlan,
+    Given,
+    SetFollowUp,
+)
 from sipcore.legal import Cite
-from sipcore.rules import Context, declare, rule
+from sipcore.rules import Context, Failed, declare, rule
 
 __all__ = ["FollowUp", "Note", "NoteView", "PlanVersion"]
+
+_SRC004_LOCK = Cite("src_004", "Dokumentation av SIP", "När planen är godkänd går det inte "
+                    "längre att ändra eller lägga till nya anteckningar")
+_SRC004_APPROVE = Cite("src_004", "Dokumentation av SIP", "När planen är dokumenterad ska den "
+                       "godkännas av samordningsansvarig i samråd med den enskilde")
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+
+declare(
+    "plan.locked", "must",
+    sv="En godkänd planversion ändras aldrig; ändringar kräver en ny version (uppföljning).",
+    en="An approved plan version never changes; edits need a new version (a follow-up).",
+    sources=(_SRC004_LOCK,),
+)
+
+declare(
+    "plan.follow_up_needs_approved", "must",
+    sv="En ny version kan bara upprättas när den tidigare versionen är godkänd.",
+    en="A new version can only follow an approved one.",
+    sources=(
+        Cite("src_004", "Uppföljning", "Vid uppföljning upprättas en ny version av SIP (för att "
+             "detta ska vara möjligt måste tidigare SIP vara godkänd)"),
+    ),
+)
+
+
+@rule(
+    "plan.documented", "must",
+    sv="Planversionen ska vara dokumenterad och signerad innan den godkänns.",
+    en="The plan version must be documented and signed before it is approved.",
+    sources=(_SRC004_APPROVE,),
+)
+def plan_documented(ctx: Context[ApprovePlan]) -> Failed | None:
+    documented = ctx.case.versions[-1].documented_at is not None
+    return None if documented else Failed("missing", parts=("document_plan",))
+
+
+@rule(
+    "plan.contents", "must",
+    sv="Planen ska ange behov, insatser med ansvarig enhet, samordningsansvarig och datum för "
+       "uppföljning (och plats där profilen kräver det).",
+    en="The plan must state needs, interventions with a responsible unit, the coordinator and "
+       "the follow-up date (and place where the profile requires it).",
+    sources=(
+        Cite("hsl_16_4", "4 st.", "Av planen ska det framgå 1. vilka insatser som behövs, "
+             "2. vilka insatser som respektive huvudman ska svara för, … 4. vem av huvudmännen "
+             "som ska ha det övergripande ansvaret för planen"),
+        Cite("sol_10_8", "2 st."),
+        Cite("hsl_1982_3f", "3 st."),
+        Cite("sol_2001_2_7", "3 st."),
+        Cite("src_000", "steg 5", "Plats och datum för uppföljning ska dokumenteras"),
+        Cite("src_002", "", "en beskrivning av hur och när den individuella planen ska följas "
+             "upp"),
+        Cite("src_003", "Mötet", "När planen ska följas upp"),
+    ),
+)
+def plan_contents(ctx: Context[ApprovePlan]) -> Failed | None:
+    draft, day = ctx.case.versions[-1], ctx.day
+    kinds = {note.kind for note in draft.notes}
+    missing = [kind for kind in ("need", "intervention") if kind not in kinds]
+    if ctx.case.coordinator is None:
+        missing.append("coordinator")
+    follow_up = draft.follow_up
+    if follow_up is None:
+        missing.append("follow_up")
+    if ctx.profile.follow_up_place_required and not (follow_up and (follow_up.place or "").strip()):
+        missing.append("follow_up.place")
+    if follow_up is not None and follow_up.date <= day:
+        return Failed("follow_up_not_after", parts=tuple(missing), dates=(follow_up.date, day))
+    return Failed("missing", parts=tuple(missing)) if missing else None
+
+
+@rule(
+    "plan.goal_horizons", "should",
+    sv="Planen bör innehålla mål både på kort och på lång sikt.",
+    en="The plan should hold goals on both the short and the long horizon.",
+    sources=(
+        Cite("src_004", "Formulering av mål", "Den individuella planen bör innehålla mål både "
+             "på lång och på kort sikt"),
+        Cite("src_000", "steg 5", "Lång- och kortsiktiga mål ska tydligt framgå"),
+    ),
+    regional=True,
+)
+def plan_goal_horizons(ctx: Context[ApprovePlan]) -> Failed | None:
+    horizons = {n.horizon for n in ctx.case.versions[-1].of_kind("goal")}
+    missing = tuple(h for h in ("short", "long") if h not in horizons)
+    return Failed("missing", parts=missing) if missing else None
+
+
+@rule(
+    "plan.approver", "must",
+    sv="Planen godkänns av samordningsansvarig (by).",
+    en="The plan is approved by the coordinator (by).",
+    sources=(_SRC004_APPROVE,),
+)
+def plan_approver(ctx: Context[ApprovePlan]) -> Failed | None:
+    coordinator = ctx.case.coordinator
+    if coordinator is None:
+        return Failed("missing", parts=("coordinator",))
+    if ctx.args.by == coordinator.person:
+        return None
+    return Failed("not_coordinator", value=ctx.args.by, ids=(coordinator.person,))
+
+
+@rule(
+    "plan.with_person", "should",
+    sv="Planen bör godkännas i samråd med den enskilde (with_person).",
+    en="The plan should be approved together with the person (with_person).",
+    sources=(
+        _SRC004_APPROVE,
+        Cite("hsl_16_4", "3 st.", "Planen ska, när det är möjligt, upprättas tillsammans med "
+             "den enskilde"),
+        Cite("sol_10_9", "", "Den individuella planen ska upprättas tillsammans med den "
+             "enskilde när det är möjligt"),
+        Cite("hsl_1982_3f", "2 st."),
+        Cite("sol_2001_2_7", "2 st."),
+    ),
+)
+def plan_with_person(ctx: Context[ApprovePlan]) -> Failed | None:
+    return None if ctx.args.with_person else Failed("without_person")
+
+
+# --- the records -------------------------------------------------------------------------------
+
 
 NOTE_KINDS = ("need", "goal", "intervention", "note")
 _KINDS = {f"add_{kind}": kind for kind in NOTE_KINDS}  # the command that adds each kind
@@ -122,101 +256,3 @@ class PlanVersion:
     def next_version(self, at: dt.datetime) -> PlanVersion:
         """Version N+1: copies of this version's notes, without its follow-up or marks."""
         return PlanVersion(self.number + 1, at, self.notes)
-
-
-_SRC004_LOCK = Cite("src_004", "Dokumentation av SIP", "När planen är godkänd går det inte "
-                    "längre att ändra eller lägga till nya anteckningar")
-
-
-declare(
-    "plan.locked", "must",
-    "En godkänd planversion ändras aldrig; ändringar kräver en ny version (uppföljning).",
-    "An approved plan version never changes; edits need a new version (a follow-up).",
-    _SRC004_LOCK,
-)
-
-declare(
-    "plan.follow_up_needs_approved", "must",
-    "En ny version kan bara upprättas när den tidigare versionen är godkänd.",
-    "A new version can only follow an approved one.",
-    Cite("src_004", "Uppföljning", "Vid uppföljning upprättas en ny version av SIP (för att "
-         "detta ska vara möjligt måste tidigare SIP vara godkänd)"),
-)
-
-
-def _draft(ctx: Context) -> PlanVersion:
-    return ctx.case.versions[-1]
-
-
-@rule(
-    "plan.documented", "must",
-    "Planversionen ska vara dokumenterad och signerad innan den godkänns.",
-    "The plan version must be documented and signed before it is approved.",
-    Cite("src_004", "Dokumentation av SIP", "När planen är dokumenterad ska den godkännas av "
-         "samordningsansvarig i samråd med den enskilde"),
-)
-def plan_documented(ctx: Context) -> str | None:
-    return None if _draft(ctx).documented_at is not None else "document_plan saknas / missing"
-
-
-@rule(
-    "plan.contents", "must",
-    "Planen ska ange behov, insatser med ansvarig enhet, samordningsansvarig och datum för "
-    "uppföljning (och plats där profilen kräver det).",
-    "The plan must state needs, interventions with a responsible unit, the coordinator and the "
-    "follow-up date (and place where the profile requires it).",
-    Cite("hsl_16_4", "4 st.", "Av planen ska det framgå 1. vilka insatser som behövs, 2. vilka "
-         "insatser som respektive huvudman ska svara för, … 4. vem av huvudmännen som ska ha "
-         "det övergripande ansvaret för planen"),
-    Cite("sol_10_8", "2 st."),
-    Cite("hsl_1982_3f", "3 st."),
-    Cite("sol_2001_2_7", "3 st."),
-    Cite("src_000", "steg 5", "Plats och datum för uppföljning ska dokumenteras"),
-    Cite("src_002", "", "en beskrivning av hur och när den individuella planen ska följas upp"),
-    Cite("src_003", "Mötet", "När planen ska följas upp"),
-)
-def plan_contents(ctx: Context) -> str | None:
-    draft = _draft(ctx)
-    kinds = {note.kind for note in draft.notes}
-    missing = [kind for kind in ("need", "intervention") if kind not in kinds]
-    if ctx.case.coordinator is None:
-        missing.append("coordinator")
-    follow_up = draft.follow_up
-    if follow_up is None:
-        missing.append("follow_up")
-    elif follow_up.date <= ctx.day:
-        missing.append(f"follow_up {follow_up.date} <= {ctx.day}")
-    if ctx.profile.follow_up_place_required and (
-        follow_up is None or not (follow_up.place or "").strip()
-    ):
-        missing.append("follow_up.place")
-    return ", ".join(missing) if missing else None
-
-
-@rule(
-    "plan.goal_horizons", "should",
-    "Planen bör innehålla mål både på kort och på lång sikt.",
-    "The plan should hold goals on both the short and the long horizon.",
-    Cite("src_004", "Formulering av mål", "Den individuella planen bör innehålla mål både på "
-         "lång och på kort sikt"),
-    Cite("src_000", "steg 5", "Lång- och kortsiktiga mål ska tydligt framgå"),
-    regional=True,
-)
-def plan_goal_horizons(ctx: Context) -> str | None:
-    horizons = {n.horizon for n in _draft(ctx).of_kind("goal")}
-    missing = [h for h in ("short", "long") if h not in horizons]
-    return ", ".join(missing) if missing else None
-
-
-@rule(
-    "plan.approver", "must",
-    "Planen godkänns av samordningsansvarig (by), i samråd med den enskilde (with_person).",
-    "The plan is approved by the coordinator (by), together with the person (with_person).",
-    Cite("src_004", "Dokumentation av SIP", "När planen är dokumenterad ska den godkännas av "
-         "samordningsansvarig i samråd med den enskilde"),
-)
-def plan_approver(ctx: Context) -> str | None:
-    coordinator = ctx.case.coordinator
-    if coordinator is None:
-        return "ingen samordningsansvarig / no coordinator"
-    return None if ctx.args.by == coordinator.person else f"{ctx.args.by} ≠ {coordinator.person}"

@@ -1,14 +1,19 @@
 """Rules: each with a stable id, a level, its Swedish and English wording and its sources.
 
 A rule is a pure function of a :class:`Context` (the case as it is, the profile, the time and
-the command's arguments) that returns ``None`` when the rule holds, or a short detail (unit ids,
-dates: words that read the same in Swedish and English) when it does not. Rules register
-themselves with :func:`rule`; :func:`registry` returns every rule, keyed by id. Ids are stable:
-an id is retired, never renumbered or reused.
+the command's arguments) that returns ``None`` when the rule holds, or a :class:`Failed` that
+says what failed as data (the units not covered, the parts missing, the dates), rendered in
+Swedish and in English when it is reported. Rules register themselves with :func:`rule`;
+:func:`registry` returns every rule, keyed by id. Ids are stable: an id is retired, never
+renumbered or reused.
 
 Some rules guard no condition of their own but name an effect (``consent.withdrawal``) or a
 phase in which a command is refused (``plan.locked``, ``plan.follow_up_needs_approved``); they
-have no ``check``, and the transition table in :mod:`sipcore.states` says where they apply.
+are declared with :func:`declare`, and the transition table in :mod:`sipcore.states` says where
+they apply.
+
+A finding cites only the sources that apply to its decision (DOMAIN.md §5.1): a statute section
+in force on the decision's local date, and a regional routine only under that region's profile.
 """
 
 from __future__ import annotations
@@ -16,23 +21,25 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import attrs
 
-from sipcore.errors import Finding
+from sipcore.findings import Detail, Finding, Source
 from sipcore.legal import Cite
 
 if TYPE_CHECKING:
     from sipcore.case import SipCase
     from sipcore.profiles import Level, Profile
 
-__all__ = ["Context", "Rule", "registry", "rule"]
+__all__ = ["Context", "Failed", "Rule", "declare", "registry", "rule"]
 
-Check = Callable[["Context"], "str | None"]
+Failed = Detail  # what a rule returns when it fails: the data of what failed
+
+A = TypeVar("A")
 
 
-class Context(NamedTuple):
+class Context(NamedTuple, Generic[A]):
     """What a rule sees: the case before the command, the profile, ``at`` and its local date,
     the command's name and its validated arguments. (A named tuple: one is made per
     command.)"""
@@ -42,7 +49,10 @@ class Context(NamedTuple):
     at: dt.datetime
     day: dt.date
     command: str
-    args: Any
+    args: A
+
+
+Check = Callable[[Context[Any]], "Failed | None"]
 
 
 @attrs.frozen
@@ -57,38 +67,61 @@ class Rule:
     check: Check | None = attrs.field(default=None, eq=False, repr=False)
     regional: bool = False
 
-    def finding(self, detail: str | None = None, level: str | None = None) -> Finding:
-        """The finding reported when this rule fails, with ``detail`` appended."""
-        suffix = f" ({detail})" if detail else ""
+    def finding(
+        self,
+        detail: Failed | None = None,
+        level: str | None = None,
+        *,
+        day: dt.date | None = None,
+        region: str | None = None,
+    ) -> Finding:
+        """The finding reported when this rule fails on ``day`` under the profile of
+        ``region``, with ``detail`` rendered in each language; without ``day``, every source."""
         return Finding(
             self.id,
             level or self.level,
-            self.summary_sv + suffix,
-            self.summary_en + suffix,
-            self.sources,
+            self.summary_sv + (f" ({detail.render('sv')})" if detail else ""),
+            self.summary_en + (f" ({detail.render('en')})" if detail else ""),
+            self.sources if day is None else self.sources_on(day, region),
+            detail,
         )
 
     @functools.cached_property
-    def sources(self) -> tuple[str, ...]:
-        """Each source as cited in a finding."""
-        return tuple(str(c) for c in self.refs)
+    def sources(self) -> tuple[Source, ...]:
+        """Every source the rule has had, with its dates (the catalogue's view)."""
+        return tuple(Source.of(cite) for cite in self.refs)
+
+    def sources_on(self, day: dt.date, region: str | None) -> tuple[Source, ...]:
+        """The sources that apply to a decision on ``day`` under the profile of ``region``."""
+        return _applying(self, day, region)
+
+
+@functools.lru_cache(maxsize=4096)
+def _applying(rule: Rule, day: dt.date, region: str | None) -> tuple[Source, ...]:
+    return tuple(s for s, c in zip(rule.sources, rule.refs, strict=True)
+                 if c.ref.applies(day, region))
 
 
 _REGISTRY: dict[str, Rule] = {}
+
+C = TypeVar("C", bound=Callable[..., Any])
 
 
 def rule(
     rule_id: str,
     level: Level,
-    summary_sv: str,
-    summary_en: str,
-    *refs: Cite,
+    *,
+    sv: str,
+    en: str,
+    sources: tuple[Cite, ...],
     regional: bool = False,
-) -> Callable[[Check], Check]:
-    """Register the decorated function as the check of rule ``rule_id``."""
+) -> Callable[[C], C]:
+    """Register the decorated function as the check of rule ``rule_id``: its level (the
+    national default; a profile may set another where DOMAIN.md §5 says so), its Swedish and
+    English summaries and the sources it cites."""
 
-    def register(check: Check) -> Check:
-        declare(rule_id, level, summary_sv, summary_en, *refs, check=check, regional=regional)
+    def register(check: C) -> C:
+        declare(rule_id, level, sv=sv, en=en, sources=sources, check=check, regional=regional)
         return check
 
     return register
@@ -97,24 +130,25 @@ def rule(
 def declare(
     rule_id: str,
     level: Level,
-    summary_sv: str,
-    summary_en: str,
-    *refs: Cite,
+    *,
+    sv: str,
+    en: str,
+    sources: tuple[Cite, ...],
     check: Check | None = None,
     regional: bool = False,
 ) -> Rule:
     """Register a rule; with no ``check`` it names an effect or a phase refusal."""
     if rule_id in _REGISTRY:
         raise ValueError(f"rule {rule_id!r} is declared twice")
-    if not refs:
+    if not sources:
         raise ValueError(f"rule {rule_id!r} cites no source")
-    new = Rule(rule_id, level, summary_sv, summary_en, refs, check, regional)
+    new = Rule(rule_id, level, sv, en, sources, check, regional)
     _REGISTRY[rule_id] = new
     return new
 
 
 def registry() -> Mapping[str, Rule]:
     """Every rule, keyed by id, in declaration order."""
-    from sipcore import consent, plan, process  # noqa: F401  (they declare the rules)
+    from sipcore import closing, consent, meeting, parties, plan  # noqa: F401  (they declare)
 
     return _REGISTRY

@@ -12,9 +12,9 @@ DEFAULT_SCENARIOS = Path("tests/scenarios")
 def register(subparsers: Any) -> None:
     docs = subparsers.add_parser(
         "docs",
-        help="generate the rules catalogue, phase diagram, profile tables and glossary",
-        description="Generate rules.md, phases.md, profiles.md and glossary.md into OUTDIR "
-        "from the code and the bundled profiles.",
+        help="generate the rules catalogue, phase diagram, profile tables, sources and glossary",
+        description="Generate rules.md, phases.md, profiles.md, sources.md and glossary.md "
+        "into OUTDIR from the code and the bundled profiles.",
     )
     docs.add_argument("outdir", type=Path, metavar="OUTDIR")
     docs.add_argument(

@@ -1,0 +1,165 @@
+"""Deciding a command: pure, it never changes the case.
+
+The checks run in the order of DOMAIN.md §4, and the first that refuses ends the checking: bad
+input (raised as :class:`~sipcore.errors.InputError`, not decided), ``case.closed``,
+``case.time_order``, the phase (``transition.not_allowed`` and the phase refusals of the
+table), who may answer an invitation (``invitation.not_invited``), then every rule of the
+command under the profile in force, together. An allowed command's decision holds the event to
+record: its acting unit, KVÅ code and units to notify come from :data:`sipcore.states.EFFECTS`,
+its phase from firing the shared machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sipcore import states
+from sipcore._engine.machine import destination
+from sipcore._engine.rulebook import Move, rulebook
+from sipcore.commands import AnswerInvitation, Command, aware, build
+from sipcore.deadlines import local_date
+from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
+from sipcore.events import Event
+from sipcore.findings import Finding
+from sipcore.rules import Context, registry
+from sipcore.states import CLOSED, Phase
+
+if TYPE_CHECKING:
+    from sipcore.case import SipCase
+    from sipcore.profiles import Profile
+
+__all__ = ["Decision", "decide"]
+
+_RULES = registry()
+
+
+@attrs.frozen
+class Decision:
+    """What a command would do: allowed or not, every failed ``must`` rule (or the refusal
+    that ended the checking), the advice of failed ``should`` rules, the events it records."""
+
+    command: str
+    at: dt.datetime
+    allowed: bool
+    failed: tuple[Finding, ...] = ()
+    advice: tuple[Finding, ...] = ()
+    events: tuple[Event, ...] = ()
+    refusal: Refusal | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The ids of the failed rules or refusals."""
+        return tuple(f.rule_id for f in self.failed)
+
+    @property
+    def advice_ids(self) -> tuple[str, ...]:
+        return tuple(f.rule_id for f in self.advice)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "command": self.command, "at": self.at.isoformat(), "allowed": self.allowed,
+            "failed": [f.to_dict() for f in self.failed],
+            "advice": [f.to_dict() for f in self.advice],
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def decide(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Decision:
+    """Decide ``command`` with the caller's arguments ``raw`` at ``at`` on ``case``."""
+    at, refusal, advice, event = decided(case, command, at, raw)
+    if refusal is not None:
+        failed = refusal.findings
+        return Decision(command, at, False, failed, advice, refusal=refusal)
+    return Decision(command, at, True, (), advice, (event,) if event is not None else ())
+
+
+Decided = tuple[dt.datetime, Refusal | None, tuple[Finding, ...], Event | None]
+
+
+def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Decided:
+    """:func:`decide` as a plain tuple: the checked time, the refusal (or ``None``), the
+    advice, the event (or ``None``)."""
+    if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
+        at = aware("at", at)  # (a time at a fixed offset needs nothing done)
+    args = build(command, raw, case.units.ids) if raw else build(command, raw)
+    day = local_date(at)
+    profile = case.profile_for(day)
+    book = rulebook(profile)
+    phase = case.phase
+    if phase is CLOSED:
+        closed = _RULES["case.closed"].finding(day=day, region=book.region)
+        return at, RuleViolation(command, (closed,)), (), None
+    latest = case.latest_at
+    if at < latest:
+        return at, Refusal(command, (_time_order(at, latest),)), (), None
+    move = book.moves.get((phase, command))
+    if move is None:
+        return at, _phase_refusal(command, phase, day, book.region), (), None
+    if type(args) is AnswerInvitation and args.unit not in case.invitations[-1].invitees:
+        return at, Refusal(command, (_not_invited(args.unit),)), (), None
+    failed, advice = _check(move, Context(case, profile, at, day, command, args), book.region)
+    if failed:
+        return at, RuleViolation(command, failed), advice, None
+    return at, None, advice, _event(case, profile, move, phase, at, args)
+
+
+def _check(
+    move: Move, ctx: Context[Any], region: str | None
+) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """Every rule of the move: the failed ``must`` rules and the failed ``should`` rules."""
+    failed: list[Finding] = []
+    advice: list[Finding] = []
+    for rule, check, level in move.checks:
+        detail = check(ctx)
+        if detail is not None:
+            found = rule.finding(detail, level, day=ctx.day, region=region)
+            (failed if level == "must" else advice).append(found)
+    return tuple(failed), tuple(advice)
+
+
+def _event(
+    case: SipCase, profile: Profile, move: Move, phase: Phase, at: dt.datetime, args: Command
+) -> Event:
+    command = move.row.command
+    effect = states.EFFECTS.get(command, states.NO_EFFECT)
+    if effect.notify:
+        args = attrs.evolve(args, notify=case.units_to_notify())  # type: ignore[call-arg]
+    if effect.acting == "argument":
+        acting: str = args.unit  # type: ignore[attr-defined]
+    elif case.coordinator is not None:
+        acting = case.coordinator.unit
+    else:
+        acting = case.opened_by
+    kva = effect.kva_discharge if case.is_discharge else effect.kva
+    dest = destination(command, phase) if move.changes_phase else phase
+    return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva)
+
+
+def _phase_refusal(command: str, phase: Phase, day: dt.date, region: str | None) -> Refusal:
+    refused = states.refusal_in(phase, command)
+    if refused is None:
+        return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase))
+    from sipcore.findings import Detail
+
+    finding = _RULES[refused].finding(Detail("phase", value=str(phase)), day=day, region=region)
+    return RuleViolation(command, (finding,))
+
+
+def _not_invited(unit: str) -> Finding:
+    return Finding(
+        "invitation.not_invited", "refusal",
+        f"{unit} är inte kallad till mötet", f"{unit} is not invited to the meeting",
+    )
+
+
+def _time_order(at: dt.datetime, latest: dt.datetime) -> Finding:
+    return Finding(
+        "case.time_order", "refusal",
+        f"tidpunkten {at.isoformat()} är tidigare än ärendets senaste händelse "
+        f"{latest.isoformat()}",
+        f"the time {at.isoformat()} is earlier than the case's latest event {latest.isoformat()}",
+    )

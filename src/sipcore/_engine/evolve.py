@@ -1,0 +1,120 @@
+"""Evolving a case by an event: the one code that changes a case, live and in replay.
+
+The phase becomes the event's phase (decided by firing the machine when the event was decided);
+then the event's command changes the records it is about, and the event is appended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sipcore.consent import Consent
+from sipcore.events import Event
+from sipcore.meeting import Answer, Invitation, Meeting
+from sipcore.parties import Coordinator
+from sipcore.plan import Note, PlanVersion
+
+if TYPE_CHECKING:
+    from sipcore.case import SipCase
+
+__all__ = ["evolve"]
+
+
+def evolve(case: SipCase, event: Event) -> None:
+    """Apply ``event`` to ``case``."""
+    case.phase = event.phase
+    _APPLY[event.command](case, event, event.args)
+    case.append_event(event)
+
+
+def _nothing(case: SipCase, event: Event, a: Any) -> None:
+    """Changes nothing but the phase: what such a command says is read from its event (when
+    and why the case closed, who opened it)."""
+
+
+def _draft(case: SipCase, version: PlanVersion) -> None:
+    case.versions = (*case.versions[:-1], version)
+
+
+def _consent(case: SipCase, event: Event, a: Any) -> None:
+    case.consents = (*case.consents, Consent(event.at, a))
+
+
+def _coordinator(case: SipCase, event: Event, a: Any) -> None:
+    case.coordinator = Coordinator(event.at, a)
+
+
+def _guardians(case: SipCase, event: Event, a: Any) -> None:
+    case.guardians = a.guardians
+
+
+def _preferences(case: SipCase, event: Event, a: Any) -> None:
+    merged = dict(case.preferences)
+    merged.update(a.fields)
+    case.preferences = tuple(merged.items())
+
+
+def _invite(case: SipCase, event: Event, a: Any) -> None:
+    case.invitations = (*case.invitations, Invitation(event.at, a))
+
+
+def _answer(case: SipCase, event: Event, a: Any) -> None:
+    latest = case.invitations[-1].answered(Answer(event.at, a))
+    case.invitations = (*case.invitations[:-1], latest)
+
+
+def _revoke(case: SipCase, event: Event, a: Any) -> None:
+    case.invitations = (*case.invitations[:-1], case.invitations[-1].revoked(event.at))
+
+
+def _meeting(case: SipCase, event: Event, a: Any) -> None:
+    case.meetings = (*case.meetings, Meeting(event.at, a, event.kva))
+    case.versions = (*case.versions, PlanVersion(case.plan_version + 1, event.at))
+
+
+def _note(case: SipCase, event: Event, a: Any) -> None:
+    _draft(case, case.versions[-1].with_note(Note(event.at, a)))
+
+
+def _follow_up_date(case: SipCase, event: Event, a: Any) -> None:
+    _draft(case, case.versions[-1].with_follow_up(a))
+
+
+def _document(case: SipCase, event: Event, a: Any) -> None:
+    _draft(case, case.versions[-1].documented(event.at))
+
+
+def _approve(case: SipCase, event: Event, a: Any) -> None:
+    _draft(case, case.versions[-1].approve(event.at, a.by, a.with_person))
+
+
+def _follow_up(case: SipCase, event: Event, a: Any) -> None:
+    case.meetings = (*case.meetings, Meeting(event.at, a, event.kva))
+    case.versions = (*case.versions, case.versions[-1].next_version(event.at))
+
+
+_APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
+    "open_case": _nothing,
+    "decline_case": _nothing,
+    "record_consent": _consent,
+    "refuse_consent": _nothing,
+    "update_guardians": _guardians,
+    "appoint_coordinator": _coordinator,
+    "record_preferences": _preferences,
+    "send_invitation": _invite,
+    "answer_invitation": _answer,
+    "revoke_invitation": _revoke,
+    "hold_meeting": _meeting,
+    "add_need": _note,
+    "add_goal": _note,
+    "add_intervention": _note,
+    "add_note": _note,
+    "set_follow_up": _follow_up_date,
+    "document_plan": _document,
+    "approve_plan": _approve,
+    "start_follow_up": _follow_up,
+    "withdraw_consent": _nothing,
+    "record_death": _nothing,
+    "close_case": _nothing,
+}

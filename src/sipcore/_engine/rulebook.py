@@ -1,0 +1,80 @@
+"""A profile's compiled rulebook: for each (phase, command) the table allows, its row, the rules
+the profile applies with their levels, and whether it changes the phase.
+
+A rulebook is built once per profile content (its stamp) from :data:`sipcore.states.TABLE` and
+the profile's levels, and kept in a cache of bounded size: loading the same profile file again
+finds the same rulebook, and a thousand different profiles do not stay in memory.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from sipcore import states
+from sipcore.rules import Check, Rule, registry
+from sipcore.states import Phase, Transition
+
+if TYPE_CHECKING:
+    from sipcore.profiles import Level, Profile, Stamp
+
+__all__ = ["Move", "Rulebook", "rulebook"]
+
+
+@attrs.frozen(weakref_slot=False)
+class Move:
+    """What ``command`` does in a phase under a profile: its row and the rules it checks (each
+    with its check and its level under the profile; rules the profile turns off are left out)."""
+
+    row: Transition
+    checks: tuple[tuple[Rule, Check, Level], ...]
+
+    @property
+    def changes_phase(self) -> bool:
+        return self.row.dest is not None
+
+
+@attrs.frozen(weakref_slot=False)
+class Rulebook:
+    """The table compiled with one profile."""
+
+    stamp: Stamp
+    region: str | None  # whose routines its findings cite (None: the national profile)
+    moves: Mapping[tuple[Phase, str], Move]
+    levels: Mapping[str, Level]  # every rule's level under the profile
+
+    def move(self, phase: Phase, command: str) -> Move | None:
+        return self.moves.get((phase, command))
+
+
+_SIZE = 64
+_BOOKS: collections.OrderedDict[Stamp, Rulebook] = collections.OrderedDict()
+
+
+def rulebook(profile: Profile) -> Rulebook:
+    """The rulebook of ``profile`` (compiled once per profile content)."""
+    stamp = profile.stamp
+    book = _BOOKS.get(stamp)
+    if book is None:
+        book = _BOOKS[stamp] = _compile(profile)
+        if len(_BOOKS) > _SIZE:
+            _BOOKS.popitem(last=False)
+    return book
+
+
+def _compile(profile: Profile) -> Rulebook:
+    rules = registry()
+    levels = {rule_id: profile.level(rule_id, r.level) for rule_id, r in rules.items()}
+    moves: dict[tuple[Phase, str], Move] = {}
+    for row in states.TABLE:
+        checks = tuple(
+            (rules[rule_id], check, levels[rule_id])
+            for rule_id in row.rules
+            if (check := rules[rule_id].check) is not None and levels[rule_id] != "off"
+        )
+        moves.update(((source, row.command), Move(row, checks)) for source in row.sources)
+    region = None if profile.extends is None else profile.id
+    return Rulebook(profile.stamp, region, moves, levels)
