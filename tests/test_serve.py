@@ -107,7 +107,7 @@ def test_an_applied_decision_answers_the_new_events_to_store(client: httpx.Clien
     request = _valid_request()
     decision = client.post("/decide", json=request).json()
     assert [e["seq"] for e in decision["events"]] == [len(request["events"]) + 1]
-    assert decision["phase"] == "invited" and decision["findings"] == []
+    assert decision["phase"] == "invited" and decision["failed"] == []
     stored = request["events"] + decision["events"]  # what the client stores, replayed
     view = client.post("/case", json={"events": stored}).json()
     assert view["phase"] == "invited" and len(view["events"]) == len(stored)
@@ -121,11 +121,11 @@ def test_a_refusal_answers_every_finding_in_both_languages(client: httpx.Client)
     refused = [client.post("/decide", json=s.request) for s in steps]
     decisions = [a.json() for a in refused if a.status_code == 200]
     assert decisions and all(d["allowed"] is False and d["events"] == [] for d in decisions)
-    findings = [f for d in decisions for f in d["findings"]]
+    findings = [f for d in decisions for f in d["failed"]]
     assert {f["level"] for f in findings} == {"must", "refusal"}
     assert all(f["rule_id"] and f["message_sv"] and f["message_en"] for f in findings)
     assert any(f["sources"] for f in findings)
-    many = [d for d in decisions if len(d["findings"]) > 1]
+    many = [d for d in decisions if len(d["failed"]) > 1]
     assert many, "a refusal lists every failed rule"
 
 

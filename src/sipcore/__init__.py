@@ -25,10 +25,14 @@ __all__ = [
     "Command",
     "Consent",
     "Coordinator",
+    "Decision",
     "Declaration",
+    "Detail",
     "Duration",
+    "Evaluated",
     "Event",
     "EventFormatError",
+    "Explanation",
     "Finding",
     "FollowUp",
     "InputError",
@@ -53,6 +57,7 @@ __all__ = [
     "ScenarioError",
     "SipCase",
     "SipError",
+    "Source",
     "Stamp",
     "Step",
     "TransitionNotAllowed",
@@ -68,6 +73,11 @@ __all__ = [
 
 # Names are imported on first use, so that `import sipcore` stays cheap.
 _WHERE = {
+    "Decision": "sipcore._engine.decide",
+    "Evaluated": "sipcore._engine.explain",
+    "Explanation": "sipcore._engine.explain",
+    "Detail": "sipcore.findings",
+    "Source": "sipcore.findings",
     "Command": "sipcore.commands",
     "Consent": "sipcore.consent",
     "Person": "sipcore.consent",
@@ -113,6 +123,8 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
+    from sipcore._engine.decide import Decision
+    from sipcore._engine.explain import Evaluated, Explanation
     from sipcore.case import Outcome, SipCase
     from sipcore.commands import Command
     from sipcore.consent import Consent, Person
@@ -136,6 +148,7 @@ if TYPE_CHECKING:
         events_from_json,
         events_to_json,
     )
+    from sipcore.findings import Detail, Source
     from sipcore.legal import Cite, LegalRef
     from sipcore.obligations import Obligation, obligations_due
     from sipcore.plan import FollowUp, Note, NoteView, PlanVersion

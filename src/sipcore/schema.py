@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of what sipcore reads and writes as JSON (DOMAIN.md §13).
+"""JSON Schemas (draft 2020-12) of what sipcore reads and writes as JSON.
 
 A system that is not written in Python validates with these what it stores and sends:
 
@@ -7,7 +7,7 @@ A system that is not written in Python validates with these what it stores and s
 - ``command.schema.json``: a command as the HTTP service takes it (``command``, ``at`` and
   ``args``), with each command's arguments under ``$defs`` (``command_args.<name>``);
 - ``decision.schema.json``: the service's answer to a command (the new events and the advice,
-  or the refusal with its findings);
+  or the refusal with every failed rule);
 - ``explanation.schema.json``: why an event was allowed (``"format": "sipcore.explanation/1"``);
 - ``scenario.schema.json``: a scenario file (DOMAIN.md §9) once read from TOML, with its dates
   and times written as RFC 3339 text;
@@ -208,9 +208,41 @@ def _finding(ref: Ref) -> dict[str, Any]:
             "level": {"enum": ["must", "should", "refusal"]},
             "message_sv": {"type": "string"},
             "message_en": {"type": "string"},
-            "sources": {"type": "array", "items": {"type": "string"}},
+            "sources": {"type": "array", "items": ref("source")},
+            "detail": {"anyOf": [ref("detail"), {"type": "null"}]},
         },
         "required": ["rule_id", "level", "message_sv", "message_en", "sources"],
+        "additionalProperties": False,
+    }
+
+
+def _source(ref: Ref) -> dict[str, Any]:
+    nullable_date = {"anyOf": [ref("date"), {"type": "null"}]}
+    return {
+        "type": "object",
+        "description": "a source a finding cites: its catalogue key, the citation (a statute "
+                       "section or a document's title), the part, the quoted words and the "
+                       "dates it is valid",
+        "properties": {
+            "key": {"type": "string"}, "title": {"type": "string"}, "part": {"type": "string"},
+            "quote": {"type": "string"}, "valid_from": nullable_date, "valid_to": nullable_date,
+            "kind": {"enum": ["statute", "routine", "guidance"]},
+        },
+        "required": ["key", "title", "part", "quote", "valid_from", "valid_to", "kind"],
+        "additionalProperties": False,
+    }
+
+
+def _detail(ref: Ref) -> dict[str, Any]:
+    texts = {"type": "array", "items": {"type": "string"}}
+    return {
+        "type": "object",
+        "description": "what failed, as data: the kind (what) and its particulars",
+        "properties": {
+            "what": {"type": "string"}, "units": texts, "ids": texts, "parts": texts,
+            "dates": {"type": "array", "items": ref("date")}, "value": {"type": "string"},
+        },
+        "required": ["what"],
         "additionalProperties": False,
     }
 
@@ -301,15 +333,15 @@ def _decision(ref: Ref) -> dict[str, Any]:
             "profile": {"type": "string"},
             "events": {"type": "array", "items": ref("event")},
             "advice": {"type": "array", "items": ref("finding")},
-            "findings": {"type": "array", "items": ref("finding")},
+            "failed": {"type": "array", "items": ref("finding")},
         },
         "required": ["format", "command", "at", "allowed", "refusal", "phase", "profile",
-                     "events", "advice", "findings"],
+                     "events", "advice", "failed"],
         "additionalProperties": False,
         "if": {"properties": {"allowed": {"const": True}}},
-        "then": {"properties": {"findings": {"maxItems": 0}, "refusal": {"const": None}}},
+        "then": {"properties": {"failed": {"maxItems": 0}, "refusal": {"const": None}}},
         "else": {"properties": {"events": {"maxItems": 0}, "advice": {"maxItems": 0},
-                                "findings": {"minItems": 1}}},
+                                "failed": {"minItems": 1}}},
     }
 
 
@@ -333,7 +365,7 @@ def _explanation(ref: Ref) -> dict[str, Any]:
                 "required": ["id", "version", "content_hash"],
             },
             "rules": {"type": "array", "items": ref("evaluated_rule")},
-            "sources": {"type": "array", "items": {"type": "string"}},
+            "sources": {"type": "array", "items": ref("source")},
         },
         "required": ["format", "event", "profile", "rules", "sources"],
     }
@@ -347,8 +379,9 @@ def _evaluated_rule(ref: Ref) -> dict[str, Any]:
             "rule": {"type": "string"},
             "level": {"enum": ["must", "should", "off"]},
             "result": {"enum": ["passed", "failed", "advice"]},
-            "detail": {"description": "structured detail (unit ids, dates), or null"},
-            "sources": {"type": "array", "items": {"type": "string"}},
+            "detail": {"anyOf": [ref("detail"), {"type": "null"}],
+                       "description": "what failed, as data; null when the rule holds"},
+            "sources": {"type": "array", "items": ref("source")},
         },
         "required": ["rule", "level", "result", "detail", "sources"],
     }
@@ -383,7 +416,7 @@ def _obligation(ref: Ref) -> dict[str, Any]:
             "status": {"enum": _statuses()},
             "starts_at": ref("datetime"),
             "met_at": {"anyOf": [ref("datetime"), {"type": "null"}]},
-            "sources": {"type": "array", "items": {"type": "string"}},
+            "sources": {"type": "array", "items": ref("source")},
         },
         "required": ["kind", "unit", "due", "status", "starts_at", "met_at", "sources"],
         "additionalProperties": False,
@@ -403,6 +436,8 @@ def definitions(ref: Ref = _local) -> dict[str, dict[str, Any]]:
             {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
         ]},
         "finding": _finding(ref),
+        "source": _source(ref),
+        "detail": _detail(ref),
         "declaration": _declaration(ref),
         "event_fields": _event_fields(ref),
         "event": {"description": "one applied command, as sipcore.events_to_json writes it",

@@ -206,7 +206,7 @@ def _request_schemas() -> dict[str, dict[str, Any]]:
             "properties": {
                 "id": {"type": "string"}, "level": {"enum": ["must", "should", "off"]},
                 "summary_sv": {"type": "string"}, "summary_en": {"type": "string"},
-                "sources": {"type": "array", "items": {"type": "string"}},
+                "sources": {"type": "array", "items": _ref("source")},
                 "commands": {"type": "array", "items": {"type": "string"}},
                 "levels": {"type": "object",
                            "additionalProperties": {"enum": ["must", "should", "off"]}},

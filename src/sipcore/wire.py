@@ -78,7 +78,8 @@ def only(body: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str,
         raise InputTypeError("body", "a JSON object", type(body).__name__)
     for name in body:
         if name not in allowed:
-            raise InputError(name, f"a field of the request (one of: {', '.join(allowed)})")
+            shown = name if name.strip() else repr(name)  # a blank name, shown as one
+            raise InputError(shown, f"a field of the request (one of: {', '.join(allowed)})")
     for name in required:
         if name not in body:
             raise InputError(name, "a field the request must have")
@@ -210,13 +211,8 @@ def _located(exc: InputError, body: Mapping[str, Any]) -> InputError:
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule_id": finding.rule_id,
-        "level": finding.level,
-        "message_sv": finding.message_sv,
-        "message_en": finding.message_en,
-        "sources": list(finding.sources),
-    }
+    """A finding as JSON: its rule id, level, both messages, sources and structured detail."""
+    return finding.to_dict()
 
 
 def _refusal_kind(findings: tuple[Finding, ...]) -> str | None:
@@ -248,7 +244,7 @@ def _decision(
         "profile": case.profile.key,
         "events": new,
         "advice": [finding_json(f) for f in advice],
-        "findings": [finding_json(f) for f in findings],
+        "failed": [finding_json(f) for f in findings],
     }
 
 
@@ -270,9 +266,8 @@ def decide(body: Mapping[str, Any], *, check: bool = False) -> tuple[SipCase, di
     try:
         if checker is not None:
             decided = checker(command, at=at, **args)
-            findings = tuple(getattr(decided, "findings", ()))
-            return case, _decision(case, command, at, getattr(decided, "events", ()),
-                                   getattr(decided, "advice", ()), findings)
+            return case, _decision(case, command, at, decided.events, decided.advice,
+                                   decided.failed)
         outcome: Outcome = case.execute(command, at=at, **args)
     except Refusal as refusal:
         return case, _decision(case, command, at, (), (), refusal.findings)
@@ -314,11 +309,7 @@ def explain(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
     if type(seq) is not int or not 1 <= seq <= len(case.events):
         raise InputError("seq", f"the number of one of the case's events (1–{len(case.events)})",
                          seq)
-    found = case.explain(case.events[seq - 1])  # type: ignore[attr-defined]
-    if isinstance(found, str):
-        return case, dict(json.loads(found))
-    to_dict = getattr(found, "to_dict", None)
-    return case, dict(to_dict() if to_dict is not None else found)
+    return case, case.explain(case.events[seq - 1]).to_dict()
 
 
 # --- JSON views ----------------------------------------------------------------------------------
@@ -385,7 +376,7 @@ def rule_json(rule: Any, profiles: Iterable[Any]) -> dict[str, Any]:
         "level": rule.level,
         "summary_sv": rule.summary_sv,
         "summary_en": rule.summary_en,
-        "sources": list(rule.sources),
+        "sources": [s.to_dict() for s in rule.sources],
         "commands": list(commands_guarded(rule.id)),
         "levels": {p.key: p.rule_levels.get(rule.id, rule.level) for p in profiles},
     }
