@@ -5,6 +5,7 @@ answer naming the field, and the server keeps serving."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import socket
 import subprocess
@@ -20,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from scenario_cases import Told, edited, every_step, scenario_paths, told
-from sipcore import __version__, events_to_json, rule_catalogue, wire
+from sipcore import SipCase, __version__, events_from_json, events_to_json, rule_catalogue, wire
 from sipcore.profiles import bundled_profiles
 
 MAX_BODY = 200_000
@@ -169,6 +170,30 @@ def test_the_case_view_is_json_and_equal_for_equal_histories(client: httpx.Clien
     assert shorter != one
 
 
+def test_the_commands_allowed_with_their_rules(client: httpx.Client) -> None:
+    request = _valid_request()
+    at = dt.datetime.fromisoformat(request["at"])
+    answer = client.post("/allowed", json={"events": request["events"], "at": request["at"]})
+    assert answer.status_code == 200
+    allowed = answer.json()["allowed"]
+    case = SipCase.replay(events_from_json(json.dumps(request["events"])))
+    assert allowed == {c: list(rules) for c, rules in case.allowed(at).items()}
+    assert "send_invitation" in allowed and "approve_plan" not in allowed
+
+
+def test_an_explanation_of_every_event(client: httpx.Client) -> None:
+    path = next(p for p in scenario_paths() if len(told(p)[1].events) >= 6)
+    case = told(path)[1]
+    events = json.loads(events_to_json(case.events))
+    for event in case.events:
+        answer = client.post("/explain", json={"events": events, "seq": event.seq})
+        assert answer.status_code == 200
+        assert answer.json() == case.explain(event).to_dict()
+    for seq in (0, len(events) + 1, "1"):
+        problem = client.post("/explain", json={"events": events, "seq": seq})
+        assert problem.status_code == 422 and problem.json()["field"] == "seq"
+
+
 def test_rules_and_profiles(client: httpx.Client) -> None:
     rules = client.get("/rules").json()["rules"]
     assert [r["id"] for r in rules] == list(rule_catalogue())
@@ -187,7 +212,8 @@ def test_the_openapi_document_holds_the_schemas(client: httpx.Client) -> None:
     schemas = document["components"]["schemas"]
     assert {"event", "events", "command", "decision", "problem",
             "command_args.send_invitation"} <= set(schemas)
-    assert {"/decide", "/check", "/obligations", "/case", "/rules", "/profiles"} <= set(
+    assert {"/decide", "/check", "/obligations", "/allowed", "/case", "/explain", "/rules",
+            "/profiles"} <= set(
         document["paths"])
 
 

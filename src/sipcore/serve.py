@@ -7,8 +7,9 @@ the refusal with its findings (:mod:`sipcore.wire` does the work). It stores not
 
 - ``POST /decide``, ``POST /check``: a command decided (``sipcore.decision/1``); a refusal
   is an answer (``200``, ``"allowed": false``), not an error;
-- ``POST /obligations``: the obligations as of a time; ``POST /case``: the case as JSON;
-- ``POST /explain``: why an event was allowed, where the installed engine explains;
+- ``POST /obligations``: the obligations as of a time; ``POST /allowed``: the commands the
+  phase allows, with the rules each would check; ``POST /case``: the case as JSON;
+- ``POST /explain``: why an event was recorded (``case.explain``);
 - ``GET /rules``, ``GET /rules/{rule_id}``, ``GET /profiles``: the catalogue;
 - ``GET /openapi.json``: the OpenAPI 3.1 document, whose schemas are ``sipcore schema``'s.
 
@@ -183,6 +184,21 @@ def _request_schemas() -> dict[str, dict[str, Any]]:
             "required": ["events", "as_of"],
             "additionalProperties": False,
         },
+        "request.allowed": {
+            "type": "object",
+            "properties": {**events, "at": _ref("datetime")},
+            "required": ["events", "at"],
+            "additionalProperties": False,
+        },
+        "allowed": {
+            "type": "object",
+            "properties": {
+                "at": _ref("datetime"), "phase": {"type": "string"},
+                "allowed": {"type": "object", "additionalProperties": {
+                    "type": "array", "items": {"type": "string"}}},
+            },
+            "required": ["at", "phase", "allowed"],
+        },
         "request.case": {
             "type": "object", "properties": events, "required": ["events"],
             "additionalProperties": False,
@@ -324,6 +340,9 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
     async def explain(request: Request) -> Response:
         return await _answer(request, wire.explain)
 
+    async def allowed(request: Request) -> Response:
+        return await _answer(request, wire.allowed)
+
     routes: list[tuple[str, Callable[[Request], Awaitable[Response]], str, str, str, Any]] = [
         ("/decide", decide, "request.decide", "decision",
          "Decide a command on the case the events record (nothing is stored)", example),
@@ -334,11 +353,13 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
          {"events": example["events"], "as_of": "2026-12-28T12:00:00+01:00"}),
         ("/case", case, "request.case", "case_view", "The case the events record, as JSON",
          {"events": example["events"]}),
+        ("/allowed", allowed, "request.allowed", "allowed",
+         "The commands the phase allows at a time, each with the rules it would check",
+         {"events": example["events"], "at": example["at"]}),
+        ("/explain", explain, "request.explain", "explanation",
+         "Why an event was recorded: every rule its command evaluated, with its sources",
+         {"events": example["events"], "seq": 5}),
     ]
-    if hasattr(SipCase, "explain"):
-        routes.append(("/explain", explain, "request.explain", "explanation",
-                       "Why an event was allowed: every rule evaluated, with its sources",
-                       {"events": example["events"], "seq": 5}))
     # Plain routes (the endpoint reads its body itself): the decisions skip FastAPI's
     # parameter machinery, and their OpenAPI operations are written here.
     posted: dict[str, Any] = {}

@@ -39,6 +39,7 @@ from sipcore.events import Event
 from sipcore.schema import DECISION_FORMAT, command_fields
 
 __all__ = [
+    "allowed",
     "case_view",
     "decide",
     "explain",
@@ -292,6 +293,17 @@ def obligations(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
         "profile": case.profile.key,
         "obligations": [plain(o) for o in found],
     }
+
+
+def allowed(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
+    """The commands the case's phase allows at ``body["at"]``, each with the rules it would
+    check (``case.allowed``): what a journal system greys out, and why."""
+    only(body, ("events", "at"), ("events", "at"))
+    case = replay(body["events"])
+    at = _datetime("at", body["at"])
+    commands = case.allowed(at)
+    return case, {"at": at.isoformat(), "phase": str(case.phase),
+                  "allowed": {command: list(rules) for command, rules in commands.items()}}
 
 
 def view(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
