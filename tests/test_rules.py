@@ -900,7 +900,8 @@ OPEN_ARGS: dict[str, Any] = {
         ({"person": "1961-03-14"}, "person"),
         ({"person": Person("1961-03-14")}, "person.birth_date"),  # type: ignore[arg-type]
         ({"person": Person(dt.date(2015, 1, 1), "g1")}, "person.guardians"),  # type: ignore[arg-type]
-        ({"profile": "national"}, "profile"),
+        ({"profile": "nowhere"}, "profile"),
+        ({"profile": 3}, "profile"),
         ({"channel": "phone"}, "channel"),
     ],
 )

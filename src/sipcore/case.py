@@ -13,6 +13,7 @@ through the same ``evolve``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -45,7 +46,7 @@ from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
 from sipcore.plan import NoteView, PlanVersion
-from sipcore.profiles import Profile, Stamp
+from sipcore.profiles import Profile, Stamp, bundled_profiles, load_profile, profile_in_force
 from sipcore.states import CLOSED, Phase
 
 __all__ = ["Outcome", "SipCase"]
@@ -56,6 +57,9 @@ KVA_DISCHARGE_MEETING = states.KVA_DISCHARGE_MEETING
 KVA_FOLLOW_UP = states.KVA_FOLLOW_UP
 
 Ids = Sequence[str]
+
+_PROFILE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a bundled profile's name: follows its versions
+_PINNED = re.compile(r"[a-z][a-z0-9_]*@[A-Za-z0-9][A-Za-z0-9._-]*")  # a version, by name
 
 
 @attrs.frozen
@@ -88,6 +92,7 @@ class SipCase:
     meetings: tuple[Meeting, ...] = ()
     versions: tuple[PlanVersion, ...] = ()
     guardians: tuple[str, ...] | None = None  # as updated; None: as declared
+    _known: tuple[Profile, ...] = attrs.field(default=(), alias="_known", repr=False)
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
 
     # --- creating a case ---------------------------------------------------------------------
@@ -97,7 +102,7 @@ class SipCase:
         cls,
         *,
         at: dt.datetime,
-        profile: Profile,
+        profile: Profile | str,
         person: Person,
         units: Mapping[str, str],
         initiated_by: Initiator,
@@ -108,6 +113,10 @@ class SipCase:
         ``unit`` on the initiative of ``initiated_by``; ``discharge_notice_at`` (when the notice
         that the patient is utskrivningsklar was sent) makes it a discharge SIP.
 
+        ``profile`` is a :class:`Profile` (used as given for every command: a pinned version or a
+        region's file) or a profile name (``"vastmanland"``: every command is decided under the
+        version in force on its local date; ``"vastmanland@1"`` pins a version).
+
         Bad input (:class:`~sipcore.errors.InputError`): a naive time, an unknown unit or
         value, a birth date after the opening, a discharge notice after ``at``."""
         return cls._open(at, profile, person, units, {
@@ -117,8 +126,8 @@ class SipCase:
 
     @classmethod
     def open_with(
-        cls, *, at: dt.datetime, profile: Profile, person: Person, units: Mapping[str, str],
-        **args: Any,
+        cls, *, at: dt.datetime, profile: Profile | str, person: Person,
+        units: Mapping[str, str], **args: Any,
     ) -> SipCase:
         """:meth:`open_case` with its arguments by name (as scenario files and the HTTP
         service give them): an unknown or missing argument is bad input naming it."""
@@ -129,8 +138,15 @@ class SipCase:
         cls, at: Any, profile: Any, person: Any, units: Any, raw: Mapping[str, Any]
     ) -> SipCase:
         at = aware("at", at)
+        follows = None
+        if isinstance(profile, str) and _PROFILE_NAME.fullmatch(profile):
+            follows, profile = profile, profile_in_force(profile, local_date(at))
+        elif isinstance(profile, str) and _PINNED.fullmatch(profile):
+            profile = load_profile(profile)
         if not isinstance(profile, Profile):
-            raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
+            raise InputTypeError(
+                "profile", "a Profile (see sipcore.load_profile) or a bundled profile's name",
+                profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
         if declaration.person.birth_date > local_date(at):
             raise InputError("person.birth_date", "a date on or before the opening",
@@ -139,6 +155,8 @@ class SipCase:
         notice = command.discharge_notice_at
         if notice is not None and notice > at:
             raise InputError("discharge_notice_at", "a time at or before the opening (at)", notice)
+        if follows is not None:
+            command = attrs.evolve(command, follows=follows)
         event = OpeningEvent(
             1, at, command, states.OPENED, profile.stamp,
             unit=command.unit, declaration=declaration,
@@ -163,7 +181,7 @@ class SipCase:
 
             profile = load_profile(first.profile)
         stamp = first.decided_under
-        if profile.stamp != stamp:
+        if not profile.accepts(stamp):
             raise EventFormatError(
                 f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
                 f"not {profile.key} ({profile.content_hash[:12]})"
@@ -176,7 +194,7 @@ class SipCase:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
             if event.at < case.latest_at:
                 raise EventFormatError(f"events[{i}].at: earlier than the event before it")
-            if event.decided_under != stamp:
+            if not profile.accepts(event.decided_under):
                 raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
             if event.declaration is not None:
                 raise EventFormatError(f"events[{i}].declaration: only the opening event has one")
@@ -373,15 +391,29 @@ class SipCase:
         own = self.coordinator.unit if self.coordinator else None
         return tuple(u for u in involved if u != own)
 
+    @property
+    def follows(self) -> str | None:
+        """The profile name whose version in force decides each command (``None``: the case
+        was opened under a pinned version or a file, used for every command)."""
+        return cast(OpenCase, self._opening.args).follows
+
     def profile_for(self, day: dt.date) -> Profile:
-        """The profile a command on ``day`` is decided under."""
-        return self.profile
+        """The profile a command on ``day`` (its local date) is decided under: the version of
+        :attr:`follows` in force then, or the case's own profile."""
+        follows = self.follows
+        return self.profile if follows is None else profile_in_force(follows, day)
 
     def profile_for_stamp(self, stamp: Stamp) -> Profile:
-        """The profile an event of this case names (by its stamp)."""
-        if stamp == self.profile.stamp:
+        """The profile an event of this case names (by its stamp): the case's own, one the
+        caller handed to :meth:`replay`, or a bundled version; never a file an event names."""
+        if self.profile.accepts(stamp):
             return self.profile
-        raise EventFormatError(f"profile: {stamp.key} is not a profile of this case")
+        for known in (*self._known, *bundled_profiles()):
+            if known.accepts(stamp):
+                return known
+        raise EventFormatError(
+            f"profile: {stamp.key} ({stamp.content_hash[:12]}) is neither bundled nor given "
+            "(pass it to replay(events, profiles=...))")
 
     def explain(self, event: Event) -> Explanation:
         """Why ``event`` (one of this case's events) was recorded: the profile version, every
@@ -398,7 +430,7 @@ class SipCase:
         out = {
             a.name: getattr(self, a.name)
             for a in attrs.fields(type(self))
-            if a.name != "_terms"  # derived from the events
+            if a.name not in ("_terms", "_known")  # derived from the events; a lookup aid
         }
         out.update((name, getattr(self, name)) for name in _READ_FROM_EVENTS)
         out["profile"] = (self.profile.key, self.profile.content_hash)

@@ -262,11 +262,16 @@ def arg(
     unit: bool = False,
     decided: bool = False,
     default: Any = attrs.NOTHING,
+    written_when_set: bool = False,
 ) -> Any:
     """An argument field of ``kind``; ``unit=True`` marks ids that must be declared units and
-    ``decided=True`` a value the case decides (the caller does not give it)."""
+    ``decided=True`` a value the case decides (the caller does not give it).
+    ``written_when_set=True``: an argument added after the events' first schema, left out of an
+    event's JSON while it has its default, so that events without it are written as before."""
     spec = KINDS[kind] if isinstance(kind, str) else kind
-    return attrs.field(default=default, metadata={"kind": spec, "unit": unit, "decided": decided})
+    return attrs.field(default=default, metadata={
+        "kind": spec, "unit": unit, "decided": decided, "written_when_set": written_when_set,
+    })
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -364,6 +369,9 @@ class OpenCase(Command):
     initiated_by: Initiator = arg(_choice(INITIATORS))
     unit: str = arg("text", unit=True)
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
+    # Decided by the case: the profile name whose version in force decides each command, when
+    # the case was opened under a name (DOMAIN.md §7.1); None when a version was pinned.
+    follows: str | None = arg("opt_text", decided=True, default=None, written_when_set=True)
 
 
 @arguments_of("decline_case")

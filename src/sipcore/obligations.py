@@ -231,22 +231,25 @@ def _started(
     if kind.counts_from == "follow_up_date":
         date = now.follow_up.get(now.version)
         return [] if date is None else [_Open(kind, None, date, event.at, scope)]
-    limit = getattr(profile, kind.due or "", None)
-    if limit is None:
-        return []
+    start = event.at
     if kind.counts_from == "discharge_notice":
         notice = getattr(event.args, "discharge_notice_at", None)
         if notice is None:
             return []
-        return [_Open(kind, opener, limit.after(local_date(notice)), event.at, scope)]
-    due = limit.after(local_date(event.at))
+        start = notice
+    day = local_date(start)
+    limit = profile.duration(kind.due, day) if kind.due else None  # None: not in force then
+    if limit is None:
+        return []
+    due = limit.after(day)
+    if kind.owed_by == "opener":
+        return [_Open(kind, opener, due, event.at, scope)]
     if kind.owed_by != "invitee":
         return [_Open(kind, None, due, event.at, scope)]
-    bound = getattr(profile, "invitation_answer_principals", None) or ()
     return [
         _Open(kind, unit, due, event.at, scope)
         for unit in event.args.invitees  # type: ignore[attr-defined]
-        if not bound or units.get(unit) in bound
+        if profile.answer_owed_by(units.get(unit, ""))
     ]
 
 

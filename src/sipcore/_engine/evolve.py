@@ -23,6 +23,8 @@ __all__ = ["evolve"]
 
 def evolve(case: SipCase, event: Event) -> None:
     """Apply ``event`` to ``case``."""
+    if not case.profile.accepts(event.decided_under):  # a new version of the profile decided
+        case.profile = case.profile_for_stamp(event.decided_under)
     case.phase = event.phase
     _APPLY[event.command](case, event, event.args)
     case.append_event(event)
