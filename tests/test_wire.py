@@ -136,3 +136,44 @@ def test_serve_without_the_extra_says_what_to_install(
 def test_serve_refuses_a_bad_port_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err
+
+
+def _zoned_case() -> SipCase:
+    from zoneinfo import ZoneInfo
+
+    from sipcore import Person, load_profile
+
+    tz = ZoneInfo("Europe/Stockholm")
+    case = SipCase.open_case(at=dt.datetime(2026, 12, 21, 9, tzinfo=tz),
+                             profile=load_profile("vastmanland"),
+                             person=Person(dt.date(1961, 3, 14)),
+                             units={"vc": "region", "hemtjanst": "municipality"},
+                             initiated_by="staff", unit="vc")
+    case.record_consent(at=dt.datetime(2026, 12, 21, 10, tzinfo=tz), given_by="person",
+                        form="written", parties=["vc", "hemtjanst"],
+                        valid_until=dt.date(2027, 12, 31))
+    case.appoint_coordinator(at=dt.datetime(2026, 12, 21, 11, tzinfo=tz), person="Anna Berg",
+                             unit="vc")
+    return case
+
+
+def test_times_in_a_named_zone_are_read_in_their_zone() -> None:
+    case = _zoned_case()
+    events = json.loads(events_to_json(case.events))
+    assert events[0]["at"].endswith("[Europe/Stockholm]")
+    assert jsonschema.Draft202012Validator(schemas()["events.schema.json"]).is_valid(events)
+    request = {"events": events, "command": "send_invitation",
+               "at": "2026-12-22T10:00:00+01:00[Europe/Stockholm]",
+               "args": {"meeting_at": "2027-01-12T13:00:00+01:00[Europe/Stockholm]",
+                        "place": "Vårdcentralen", "form": "in_person",
+                        "invitees": ["hemtjanst"]}}
+    _, decision = wire.decide(request)
+    assert decision["allowed"] and decision["events"][0]["at"] == request["at"]
+    assert decision["events"][0]["args"]["meeting_at"] == request["args"]["meeting_at"]
+    for wrong, field in (("2026-12-22T10:00:00+02:00[Europe/Stockholm]", "at"),
+                         ("2026-12-22T10:00:00+01:00[Nowhere/Town]", "at")):
+        with pytest.raises(SipError, match=f"^{field}:"):
+            wire.decide({**request, "at": wrong})
+    with pytest.raises(SipError, match=r"^args\.meeting_at:"):
+        wire.decide({**request, "args": {**request["args"],
+                                         "meeting_at": "2027-01-12T13:00:00[Europe/Stockholm]"}})

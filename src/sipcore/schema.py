@@ -60,8 +60,11 @@ PROBLEM_TYPES = {
     "method": "urn:sipcore:problem:method",
 }
 
-# RFC 3339 as Python's isoformat writes it; "format" alone is only an annotation in 2020-12.
-_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$"
+# RFC 3339 as Python's isoformat writes it, with the zone's key after it in brackets where the
+# time is in a named zone (RFC 9557); "format" alone is only an annotation in 2020-12.
+ZONE_KEY = r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*"
+_DATETIME = (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})"
+             rf"(\[{ZONE_KEY}\])?$")
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NON_BLANK = r"\S"
 
@@ -427,8 +430,10 @@ def definitions(ref: Ref = _local) -> dict[str, dict[str, Any]]:
     """Every definition the documents share, each referring to the others through ``ref``
     (``#/$defs/<name>`` in a schema file, ``#/components/schemas/<name>`` in OpenAPI)."""
     defs: dict[str, dict[str, Any]] = {
-        "datetime": {"type": "string", "format": "date-time", "pattern": _DATETIME,
-                     "description": "a date and time with its UTC offset (RFC 3339)"},
+        "datetime": {"type": "string", "pattern": _DATETIME,
+                     "description": "a date and time with its UTC offset (RFC 3339), and the key "
+                                    "of its time zone in brackets where it has one (RFC 9557): "
+                                    "2026-03-02T09:00:00+01:00[Europe/Stockholm]"},
         "date": {"type": "string", "format": "date", "pattern": _DATE},
         "id": {"type": "string", "minLength": 1, "pattern": _NON_BLANK},
         "free_value": {"anyOf": [

@@ -20,8 +20,12 @@ import datetime as dt
 import enum
 import functools
 import json
+import re
+import sys
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -36,7 +40,7 @@ from sipcore.errors import (
     Refusal,
 )
 from sipcore.events import Event
-from sipcore.schema import DECISION_FORMAT, command_fields
+from sipcore.schema import DECISION_FORMAT, ZONE_KEY, command_fields
 
 __all__ = [
     "allowed",
@@ -54,7 +58,8 @@ __all__ = [
     "view",
 ]
 
-_AWARE = "a date and time with an offset, e.g. 2026-12-21T09:00:00+01:00"
+_AWARE = ("a date and time with an offset, e.g. 2026-12-21T09:00:00+01:00 (and its zone's key "
+          "in brackets, if it has one: 2026-12-21T09:00:00+01:00[Europe/Stockholm])")
 _COMMANDS = tuple(c for c in COMMAND_ARGS if c != "open_case")
 
 
@@ -87,15 +92,48 @@ def only(body: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str,
 
 
 def _datetime(field: str, value: Any) -> dt.datetime:
+    """A time from its text: RFC 3339 with its offset, and optionally its zone's key in
+    brackets (RFC 9557, as the events write a zoned time), whose offset it must have then."""
     if not isinstance(value, str):
         raise InputTypeError(field, _AWARE, value)
+    text, zone = value, None
+    if value.endswith("]") and "[" in value:
+        text, _, key = value[:-1].partition("[")
+        zone = _zone(field, key, value)
     try:
-        parsed = dt.datetime.fromisoformat(value)
+        parsed = dt.datetime.fromisoformat(text)
     except ValueError:
         raise InputError(field, _AWARE, value) from None
     if parsed.utcoffset() is None:
         raise InputError(field, _AWARE + " (not a naive time)", value)
-    return _in_range(field, parsed, value)
+    _in_range(field, parsed, value)
+    if zone is None:
+        return parsed
+    zoned = parsed.astimezone(zone)
+    if zoned.utcoffset() != parsed.utcoffset():
+        raise InputError(field, f"the offset {zone.key} has at that time", value)
+    return zoned
+
+
+def _zone(field: str, key: str, given: str) -> ZoneInfo:
+    if re.fullmatch(ZONE_KEY, key):
+        try:
+            return ZoneInfo(key)
+        except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            pass
+    raise InputError(field, "a time zone of the time zone database in brackets, e.g. "
+                     "[Europe/Stockholm]", given)
+
+
+@functools.cache
+def _time_fields(command: str) -> frozenset[str]:
+    """The arguments of ``command`` that are times (by their declared types)."""
+    cls = COMMAND_ARGS[command]
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    return frozenset(
+        f.name for f in command_fields(command, decided=False)
+        if dt.datetime in (hints[f.name], *typing.get_args(hints[f.name]))
+    )
 
 
 _TOO_FAR = OutOfRangeError("args", "dates from which deadlines can be computed (well within "
@@ -176,13 +214,14 @@ def _arguments(command: str, raw: Any) -> dict[str, Any]:
         if field is None:  # the command refuses it, listing its arguments
             args[name] = value
             continue
+        if name in _time_fields(command) and value is not None:
+            args[name] = _datetime(f"args.{name}", value)
+            continue
         spec = field.metadata["kind"]
         try:
             args[name] = spec.load(value)
         except (TypeError, ValueError, AttributeError):
             raise InputTypeError(f"args.{name}", spec.expected, value) from None
-        if isinstance(args[name], dt.datetime):
-            _in_range(f"args.{name}", args[name], value)
     return args
 
 
