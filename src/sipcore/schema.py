@@ -40,6 +40,8 @@ __all__ = [
     "DIALECT",
     "EXPLANATION_FORMAT",
     "PROBLEM_TYPES",
+    "ZONE_KEY",
+    "argument_types",
     "command_fields",
     "definitions",
     "schemas",
@@ -87,7 +89,9 @@ def command_fields(command: str, *, decided: bool) -> tuple[attrs.Attribute[Any]
     return tuple(f for f in fields if decided or not f.metadata["decided"])
 
 
-def _hints(cls: type) -> dict[str, Any]:
+def argument_types(command: str) -> dict[str, Any]:
+    """The declared type of each argument of ``command``, resolved."""
+    cls = COMMAND_ARGS[command]
     return typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
 
 
@@ -156,7 +160,7 @@ def _nullable(schema: Mapping[str, Any]) -> bool:
 def _args_schema(command: str, ref: Ref, *, recorded: bool) -> dict[str, Any]:
     """The arguments of ``command``: as an event records them (``recorded``: every field,
     the decided ones too) or as a caller gives them."""
-    hints = _hints(COMMAND_ARGS[command])
+    hints = argument_types(command)
     fields = command_fields(command, decided=recorded)
     free = [f for f in fields if f.metadata["kind"].name == "prefs"]
     if free and not recorded:  # free fields (place, interpreter, …) given by their names

@@ -21,7 +21,6 @@ import enum
 import functools
 import json
 import re
-import sys
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -40,7 +39,7 @@ from sipcore.errors import (
     Refusal,
 )
 from sipcore.events import Event
-from sipcore.schema import DECISION_FORMAT, ZONE_KEY, command_fields
+from sipcore.schema import DECISION_FORMAT, ZONE_KEY, argument_types, command_fields
 
 __all__ = [
     "allowed",
@@ -128,8 +127,7 @@ def _zone(field: str, key: str, given: str) -> ZoneInfo:
 @functools.cache
 def _time_fields(command: str) -> frozenset[str]:
     """The arguments of ``command`` that are times (by their declared types)."""
-    cls = COMMAND_ARGS[command]
-    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    hints = argument_types(command)
     return frozenset(
         f.name for f in command_fields(command, decided=False)
         if dt.datetime in (hints[f.name], *typing.get_args(hints[f.name]))
