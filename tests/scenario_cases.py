@@ -61,6 +61,7 @@ class Told:
     events: list[dict[str, Any]]
     request: dict[str, Any]
     applied: bool
+    produced: list[dict[str, Any]]  # the events executing the command recorded
 
 
 @functools.cache
@@ -77,11 +78,11 @@ def told(path: Path) -> tuple[tuple[Told, ...], SipCase]:
         request = {"events": events, "command": step.do, "at": step.at.isoformat(),
                    "args": as_json(step.arguments())}
         try:
-            case.execute(step.do, at=step.at, **step.arguments())
-            applied = True
+            outcome = case.execute(step.do, at=step.at, **step.arguments())
+            applied, produced = True, json.loads(events_to_json(outcome.events))
         except (Refusal, InputError):
-            applied = False
-        steps.append(Told(path, step.index, events, request, applied))
+            applied, produced = False, []
+        steps.append(Told(path, step.index, events, request, applied, produced))
     return tuple(steps), case
 
 

@@ -214,6 +214,7 @@ def test_a_decision_that_mixes_events_and_findings_does_not_validate() -> None:
     assert valid("decision.schema.json", decision) and valid("decision.schema.json", refusal)
     assert not valid("decision.schema.json", {**decision, "failed": refusal["failed"]})
     assert not valid("decision.schema.json", {**refusal, "allowed": True})
+    assert not valid("decision.schema.json", {**refusal, "events": decision["events"]})
     assert not valid("decision.schema.json", {**decision, "format": "sipcore.decision/2"})
 
 

@@ -102,6 +102,7 @@ def test_every_scenario_step_gets_the_library_s_decision(client: httpx.Client) -
         assert answer.status_code == 200, (step.path.name, step.index, answer.text)
         assert answer.json() == own
         assert own["allowed"] is step.applied
+        assert own["events"] == step.produced  # what executing the command recorded
 
 
 def test_an_applied_decision_answers_the_new_events_to_store(client: httpx.Client) -> None:

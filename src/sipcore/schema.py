@@ -347,8 +347,7 @@ def _decision(ref: Ref) -> dict[str, Any]:
         "additionalProperties": False,
         "if": {"properties": {"allowed": {"const": True}}},
         "then": {"properties": {"failed": {"maxItems": 0}, "refusal": {"const": None}}},
-        "else": {"properties": {"events": {"maxItems": 0}, "advice": {"maxItems": 0},
-                                "failed": {"minItems": 1}}},
+        "else": {"properties": {"events": {"maxItems": 0}, "failed": {"minItems": 1}}},
     }
 
 

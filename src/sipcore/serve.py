@@ -328,8 +328,8 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
     async def decide(request: Request) -> Response:
         return await _answer(request, wire.decide)
 
-    async def check(request: Request) -> Response:
-        return await _answer(request, lambda body: wire.decide(body, check=True))
+    async def check(request: Request) -> Response:  # the same: the service applies nothing
+        return await _answer(request, wire.decide)
 
     async def obligations(request: Request) -> Response:
         return await _answer(request, wire.obligations)
