@@ -13,8 +13,9 @@ connection, one request at a time):
 
 Prints, per request: decisions per second, p50 and p99 latency as the clients see it, the
 server's CPU time per decision (from ``/proc``, Linux), the library's own decision of the
-same case in this process (replay from the same JSON, then ``check`` where the case has it,
-else the command on the replayed copy), and their ratio: the server's overhead.
+same case in this process (replay from the same JSON, then ``case.check``: what a stateless
+caller does; and ``check`` alone on a case already replayed, for scale), and the ratio of the
+first two: the server's overhead.
 
 Targets: at least 1,000 decisions per second with p99 under 20 ms, and the server's CPU per
 decision at most 3x the library's. Not a test: nothing here asserts a wall-clock time.
@@ -85,26 +86,33 @@ def lifecycle_request() -> dict[str, Any]:
 # --- the library's own decision ------------------------------------------------------------------
 
 
-def library_per_decision(request: dict[str, Any], repeats: int) -> float:
-    """Seconds per decision in this process: replay the events from their JSON, then decide."""
+def library_per_decision(request: dict[str, Any], repeats: int) -> tuple[float, float]:
+    """Seconds per decision in this process: replaying the events from their JSON, then
+    deciding (what a stateless caller does); and deciding alone, on a case already replayed."""
     text = json.dumps(request["events"])
     at = dt.datetime.fromisoformat(request["at"])
     args = dict(request["args"])
     if "meeting_at" in args:
         args["meeting_at"] = dt.datetime.fromisoformat(args["meeting_at"])
     command = request["command"]
+    live = SipCase.replay(events_from_json(text))
 
-    def once() -> None:
-        case = SipCase.replay(events_from_json(text))
-        decide = getattr(case, "check", None) or case.execute
-        decide(command, at=at, **args)
+    def stateless() -> None:
+        SipCase.replay(events_from_json(text)).check(command, at=at, **args)
 
-    once()
+    def alone() -> None:
+        live.check(command, at=at, **args)
+
+    return _best(stateless, repeats), _best(alone, repeats)
+
+
+def _best(run: Any, repeats: int) -> float:
+    run()
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
         for _ in range(repeats):
-            once()
+            run()
         best = min(best, (time.perf_counter() - start) / repeats)
     return best
 
@@ -200,16 +208,16 @@ def main() -> None:
         for name, request in requests.items():
             load(port, server.pid, request, min(200, args.requests), args.clients)  # warm up
             measured = load(port, server.pid, request, args.requests, args.clients)
-            own = library_per_decision(request, repeats=200)
+            own, alone = library_per_decision(request, repeats=200)
             cpu = measured["server_cpu"]
             ratio = "n/a" if cpu is None else f"{cpu / own:.1f}x"
             shown_cpu = "n/a" if cpu is None else f"{cpu * 1e6:.0f} µs"
             print(f"{name:10} ({len(request['events'])} events replayed + 1 decided): "
                   f"{measured['per_second']:,.0f} decisions/s, "
                   f"p50 {measured['p50'] * 1e3:.2f} ms, p99 {measured['p99'] * 1e3:.2f} ms; "
-                  f"server CPU {shown_cpu} per decision, library {own * 1e6:.0f} µs: "
-                  f"overhead {ratio}" + (f"; {measured['refused']} not allowed (!)"
-                                         if measured["refused"] else ""))
+                  f"server CPU {shown_cpu} per decision, library {own * 1e6:.0f} µs "
+                  f"(check alone {alone * 1e6:.0f} µs): overhead {ratio}"
+                  + (f"; {measured['refused']} not allowed (!)" if measured["refused"] else ""))
     finally:
         server.terminate()
         server.wait(timeout=10)
