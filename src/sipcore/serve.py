@@ -44,7 +44,6 @@ JSON = "application/json"
 PROBLEM = "application/problem+json"
 
 
-
 # --- answers -------------------------------------------------------------------------------------
 
 
