@@ -97,7 +97,7 @@ def test_each_command_method_takes_the_arguments_of_its_class(command: str) -> N
 
 def test_open_case_takes_the_arguments_of_its_class() -> None:
     params = inspect.signature(SipCase.open_case).parameters
-    assert [n for n in params if n not in ("at", "profile", "person", "units")] == [
+    assert [n for n in params if n not in ("at", "profile", "person", "units", "case_id")] == [
         f.name for f in parameters("open_case")
     ]
 

@@ -34,7 +34,7 @@ from helpers import (
 from sipcore import states
 from sipcore.case import SipCase
 from sipcore.commands import COMMAND_ARGS, aware
-from sipcore.errors import EventFormatError, InputTypeError
+from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import (
     _QUIET,
     _QUIET_SIZE,
@@ -187,7 +187,7 @@ DELETE = object()
 
 MALFORMED: list[tuple[str, Any, str]] = [
     # (path, value, the field the error names)
-    ("0.schema", 2, "events[0].schema"),
+    ("0.schema", 3, "events[0].schema"),
     ("3.schema", 99, "events[3].schema"),
     ("1.schema", "1", "events[1].schema"),
     ("1.schema", DELETE, "events[1].schema"),
@@ -240,7 +240,7 @@ def test_malformed_event_is_refused_naming_the_field(path: str, value: Any, fiel
         ("", "not JSON"),
         ('{"schema": 1}', "expected a JSON array"),
         ("[1]", "events[0]: expected an object"),
-        ('[{"schema": 2, "whatever": true}]', "unknown schema"),
+        ('[{"schema": 3, "whatever": true}]', "unknown schema"),
     ],
 )
 def test_malformed_json(text: str, message: str) -> None:
@@ -345,7 +345,14 @@ def test_events_stored_by_an_earlier_release_still_replay() -> None:
     back exactly as they were."""
     text = (Path(__file__).parent / "data" / "events_schema1_2026-11.json").read_text("utf-8")
     case = SipCase.replay(events_from_json(text))
-    assert json.loads(events_to_json(case.events)) == json.loads(text)
+    # Written back in schema 2: the same events, each with the case's derived identity.
+    written = json.loads(events_to_json(case.events))
+    assert {e["schema"] for e in written} == {2} and len({e["case"] for e in written}) == 1
+    assert [{k: v for k, v in e.items() if k not in ("schema", "case")} for e in written] == [
+        {k: v for k, v in e.items() if k != "schema"} for e in json.loads(text)
+    ]
+    assert SipCase.replay(events_from_json(events_to_json(case.events))).snapshot() == (
+        case.snapshot())
     assert case.phase is states.CLOSED and case.closure_reason == "consent_withdrawn"
     assert case.notified == ("hemtjanst", "bup") and case.kva == ("AU124", "AW010")
     assert case.voided_notes == 11 and [n.kind for n in case.notes(2)] == [
@@ -475,15 +482,25 @@ def test_no_nan_or_infinity_is_read(token: str) -> None:
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
-def test_no_nan_or_infinity_is_written(value: float) -> None:
+def test_no_nan_or_infinity_is_recorded(value: float) -> None:
+    # The command refuses it as bad input naming the field, so no event can hold one.
     case, clock = walk("opened")
-    case.record_preferences(at=clock(), place="Hemma", pause_share=value)
-    with pytest.raises(EventFormatError, match=r"events\[1\]\.args\.fields: .*finite"):
-        events_to_json(case.events)
-    case, clock = walk("opened")
-    case.record_preferences(at=clock(), shares=[0.5, value])
-    with pytest.raises(EventFormatError, match=r"events\[1\]\.args\.fields"):
-        events_to_json(case.events)
+    for fields in ({"place": "Hemma", "pause_share": value}, {"shares": [0.5, value]}):
+        with pytest.raises(InputError) as info:
+            case.record_preferences(at=clock(), **fields)
+        assert info.value.argument.startswith("fields.")
+    assert len(case.events) == 1
+
+
+def test_preference_arguments_of_another_shape_are_refused() -> None:
+    from sipcore.commands import build
+
+    for bad in (["ab"], [("a", 1, 2)], "ab", 3, {"x": {"nested": 1}}):
+        with pytest.raises(InputError) as info:
+            build("record_preferences", {"fields": bad})
+        assert info.value.argument.startswith("fields")
+    assert build("record_preferences", {"fields": [("place", "Hemma")]}).fields == (
+        ("place", "Hemma"),)
 
 
 @pytest.mark.parametrize(

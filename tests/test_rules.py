@@ -532,7 +532,7 @@ class TestWithdrawal:
         case.withdraw_consent(at=when)
         assert (case.phase, case.closure_reason) == ("closed", "consent_withdrawn")
         assert case.voided_at == when and case.voided_notes == total > 0
-        assert case.versions[0] == approved
+        assert case.versions[0] == approved.voided(when)  # void, otherwise unchanged
         # parties (vc, hemtjanst, psyk, fk) + invitees + participants, minus the coordinator's
         assert sorted(case.notified) == ["fk", "hemtjanst", "psyk"]
         assert case.events[-1].args.notify == case.notified

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, get_args, overload
 from zoneinfo import ZoneInfo
@@ -158,26 +159,31 @@ def _any_ids(name: str, value: Any) -> tuple[str, ...]:
 
 
 def _prefs(name: str, value: Any) -> tuple[tuple[str, PrefValue], ...]:
-    pairs = value.items() if isinstance(value, Mapping) else value
-    try:
-        items = tuple((k, v) for k, v in pairs)
-    except (TypeError, ValueError):
-        raise InputTypeError(name, "named fields", value) from None
+    """Named fields: a mapping of name to value, or (name, value) pairs; each value a text, a
+    finite number, true/false or a list of those."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, list | tuple) and all(
+        isinstance(p, list | tuple) and len(p) == 2 for p in value
+    ):
+        pairs = [(p[0], p[1]) for p in value]
+    else:
+        raise InputTypeError(name, "named fields (a table of name = value)", value)
     checked = []
-    for key, item in items:
+    for key, item in pairs:
         if not isinstance(key, str) or not key.strip():
             raise InputTypeError(name, "fields named by non-blank texts", key)
-        if isinstance(item, list | tuple):
-            item = tuple(item)
-            values = item
-        else:
-            values = (item,)
-        if not all(isinstance(v, str | int | float | bool) for v in values):
+        values = tuple(item) if isinstance(item, list | tuple) else (item,)
+        if not all(isinstance(v, str | int | float | bool) and _finite(v) for v in values):
             raise InputTypeError(
-                f"{name}.{key}", "a text, number, true/false or a list of those", item
+                f"{name}.{key}", "a text, finite number, true/false or a list of those", item
             )
-        checked.append((key, item))
+        checked.append((key, values if isinstance(item, list | tuple) else item))
     return tuple(checked)
+
+
+def _finite(value: object) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _dump_prefs(value: tuple[tuple[str, PrefValue], ...]) -> list[list[Any]]:

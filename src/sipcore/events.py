@@ -14,6 +14,7 @@ import json
 import math
 import operator
 import re
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +40,11 @@ __all__ = [
     "events_to_json",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The events' JSON schema: 2 adds ``case`` (the case's identity) to every event; events of
+schema 1 are read too, each list's case identity derived from its opening event
+(:func:`derived_case_id`)."""
+READABLE_SCHEMAS = (1, 2)
 
 
 @attrs.frozen(weakref_slot=False)
@@ -61,6 +66,7 @@ class Event:
     decided_under: Stamp  # the profile's id@version and content hash, one shared per profile
     unit: str | None = None
     kva: str | None = None
+    case_id: str = ""  # the case's identity: the same on every event of a case
 
     @property
     def command(self) -> str:
@@ -372,6 +378,7 @@ def _event_to_dict(event: Event, where: str) -> dict[str, Any]:
         "profile_hash": event.profile_hash,
         "unit": event.unit,
         "kva": event.kva,
+        "case": event.case_id,
     }
     declaration = event.declaration
     if declaration is not None:
@@ -411,7 +418,7 @@ class _Stamps(dict[tuple[str, str], Stamp]):
 
 _EVENT_FIELDS = frozenset(
     ("schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit",
-     "kva", "declaration")
+     "kva", "case", "declaration")
 )
 _DECLARATION_FIELDS = frozenset(("birth_date", "guardians", "units"))
 
@@ -436,10 +443,14 @@ def _event_from_dict(data: Any, where: str, stamps: _Stamps) -> Event:
     if not isinstance(data, Mapping):
         raise EventFormatError(f"{where}: expected an object, got {type(data).__name__}")
     schema = _field(data, where, "schema", int)
-    if schema != SCHEMA_VERSION:
+    if schema not in READABLE_SCHEMAS:
         raise EventFormatError(
-            f"{where}.schema: expected {SCHEMA_VERSION}, got {schema!r} (unknown schema)"
+            f"{where}.schema: expected one of {', '.join(map(str, READABLE_SCHEMAS))}, got "
+            f"{schema!r} (unknown schema)"
         )
+    case_id = _field(data, where, "case", str) if schema >= 2 else ""
+    if schema >= 2 and not case_id.strip():
+        raise EventFormatError(f"{where}.case: expected a non-blank text")
     unknown = sorted(str(name) for name in set(data) - _EVENT_FIELDS)
     if unknown:
         raise EventFormatError(f"{where}.{_shown(unknown[0])[1:-1]}: unknown field")
@@ -463,8 +474,8 @@ def _event_from_dict(data: Any, where: str, stamps: _Stamps) -> Event:
     )
     declaration = _load_declaration(data.get("declaration"), f"{where}.declaration")
     if declaration is not None:
-        return OpeningEvent(*fields, unit, kva, declaration=declaration)
-    return Event(*fields, unit, kva)
+        return OpeningEvent(*fields, unit, kva, case_id, declaration=declaration)
+    return Event(*fields, unit, kva, case_id)
 
 
 def _load_args(command: str, raw: dict[str, Any], where: str) -> Command:
@@ -601,7 +612,7 @@ class _QuickArgs:
             tuple(conversions),
             None if fields else load(command, {}),
             args.cross_check if "cross_check" in vars(args) else None,
-            11 if command == "open_case" else 10,
+            12 if command == "open_case" else 11,
         )
 
     def read(self, raw: Any) -> Command:
@@ -632,7 +643,8 @@ class _QuickArgs:
 
 _QUICK = {command: _QuickArgs.of(command) for command in COMMAND_ARGS}
 _get_event = operator.itemgetter(
-    "schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit", "kva"
+    "schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit", "kva",
+    "case",
 )
 
 
@@ -653,7 +665,8 @@ def _quick_declaration(raw: Any) -> Declaration:
 def _quick_event(data: Any, stamps: _Stamps) -> Event | None:
     """The event, when ``data`` is exactly in the form events_to_json writes; else None."""
     try:
-        schema, seq, at, command, args, phase, key, content_hash, unit, kva = _get_event(data)
+        (schema, seq, at, command, args, phase, key, content_hash, unit, kva,
+         case_id) = _get_event(data)
         quick = _QUICK[command]
         if (
             type(seq) is not int
@@ -662,15 +675,19 @@ def _quick_event(data: Any, stamps: _Stamps) -> Event | None:
             or len(data) != quick.size
             or (unit is not None and type(unit) is not str)
             or (kva is not None and type(kva) is not str)
+            or type(case_id) is not str
+            or not case_id
+            or case_id.isspace()
         ):
             return None
         stamp = stamps.get((key, content_hash)) or stamps.of(key, content_hash)
-        if quick.size == 11:
+        if quick.size == 12:
             return OpeningEvent(
                 seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
-                declaration=_quick_declaration(data["declaration"]),
+                case_id, declaration=_quick_declaration(data["declaration"]),
             )
-        return Event(seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva)
+        return Event(seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
+                     case_id)
     except (_Slow, _Bad, LookupError, TypeError, ValueError, ArithmeticError):
         return None
 
@@ -713,4 +730,25 @@ def events_from_json(text: str | bytes) -> list[Event]:
         if event is None:
             event = _event_from_dict(item, f"events[{i}]", stamps)
         events.append(event)
+    if events and not events[0].case_id:  # schema 1: the identity its opening event gives
+        first = events[0]
+        if not isinstance(first, OpeningEvent):
+            raise EventFormatError("events[0]: expected the open_case event with a declaration")
+        derived = derived_case_id(first)
+        events = [e if e.case_id else attrs.evolve(e, case_id=derived) for e in events]
     return events
+
+
+def derived_case_id(opening: OpeningEvent) -> str:
+    """The identity sipcore gives a case whose caller names none: a UUID made from what its
+    opening event records (when, by which unit, under which profile, for whom), the same every
+    time the same opening is read."""
+    person = opening.declaration.person
+    text = json.dumps([
+        opening.at.isoformat(), opening.unit, opening.profile, person.birth_date.isoformat(),
+        list(person.guardians), dict(opening.declaration.units),
+    ], ensure_ascii=False)
+    return str(uuid.uuid5(_CASE_NAMESPACE, text))
+
+
+_CASE_NAMESPACE = uuid.UUID("5b0c7d3e-6f0a-5c8e-9a51-2d1f4e6b7c80")

@@ -92,6 +92,11 @@ OBLIGATIONS: tuple[Kind, ...] = (
 )
 KINDS: tuple[str, ...] = tuple(k.kind for k in OBLIGATIONS)
 _BY_KIND: Mapping[str, Kind] = {k.kind: k for k in OBLIGATIONS}
+_MEETING = frozenset(command for k in OBLIGATIONS for command in k.met_by)
+_STARTED_BY: Mapping[str, tuple[Kind, ...]] = {
+    command: tuple(k for k in OBLIGATIONS if command in k.started_by)
+    for command in {c for k in OBLIGATIONS for c in k.started_by}
+}
 _CLOSING = frozenset({"decline_case", "refuse_consent", "withdraw_consent", "record_death",
                       "close_case"})
 
@@ -170,7 +175,8 @@ class _Reading:
         self.coordinators: list[tuple[dt.datetime, str]] = []
 
     def scope(self, kind: Kind) -> int:
-        return {"case": 0, "invitation": self.invitation, "version": self.version}[kind.per]
+        per = kind.per
+        return self.version if per == "version" else self.invitation if per == "invitation" else 0
 
 
 def terms(
@@ -183,17 +189,17 @@ def terms(
     opener = events[0].unit if events else None
     for event in events:
         command = event.command
-        for term in found:
-            if term.pending and _meets(term, event, now):
-                term.met_at = event.at
+        if command in _MEETING:
+            for term in found:
+                if term.pending and _meets(term, event, now):
+                    term.met_at = event.at
         _advance(now, event)
         if command in _CLOSING or command == "revoke_invitation":
             for term in found:
                 if term.pending and (command in _CLOSING or term.kind.per == "invitation"):
                     term.cancelled_at = event.at
-        for kind in OBLIGATIONS:
-            if command in kind.started_by:
-                found.extend(_started(kind, event, profile, units, now, opener))
+        for kind in _STARTED_BY.get(command, ()):
+            found.extend(_started(kind, event, profile, units, now, opener))
     coordinators = tuple(now.coordinators)
     return tuple(
         Term(t.kind.kind, t.unit, t.due, t.starts_at, t.met_at, t.cancelled_at,
