@@ -272,12 +272,19 @@ def _declaration(ref: Ref) -> dict[str, Any]:
 
 def _event_fields(ref: Ref) -> dict[str, Any]:
     """What every event has; ``event.<command>`` says what its command's event has."""
-    from sipcore.events import SCHEMA_VERSION
+    from sipcore import events
 
+    readable = list(getattr(events, "READABLE_SCHEMAS", (events.SCHEMA_VERSION,)))
     return {
         "type": "object",
+        "description": f"events_to_json writes schema {events.SCHEMA_VERSION}; the reader also "
+                       f"reads {', '.join(str(n) for n in readable if n != events.SCHEMA_VERSION)}"
+                       " (without the case's identity)",
         "properties": {
-            "schema": {"const": SCHEMA_VERSION},
+            "schema": {"enum": readable},
+            "case": {"type": "string", "pattern": _NON_BLANK,
+                     "description": "the case's identity, the same on every event of a case "
+                                    "(schema 2)"},
             "seq": {"type": "integer", "minimum": 1},
             "at": ref("datetime"),
             "command": {"enum": list(COMMAND_ARGS)},
@@ -293,6 +300,8 @@ def _event_fields(ref: Ref) -> dict[str, Any]:
         "required": ["schema", "seq", "at", "command", "args", "phase", "profile",
                      "profile_hash"],
         "additionalProperties": False,
+        "if": {"properties": {"schema": {"const": 1}}},
+        "else": {"required": ["case"]},
     }
 
 
