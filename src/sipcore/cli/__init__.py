@@ -28,6 +28,8 @@ _SUBCOMMAND_MODULES = (
     "sipcore.cli.fhir",
     "sipcore.cli.reassess",
     "sipcore.cli.stats",
+    "sipcore.cli.schema",
+    "sipcore.cli.serve",
 )
 
 
