@@ -222,3 +222,15 @@ def test_explain_refuses_an_event_of_another_case() -> None:
     with pytest.raises(InputError) as info:
         case.explain(other.events[-1])
     assert info.value.argument == "event"
+
+
+def test_a_snapshot_is_json_and_tells_equal_cases() -> None:
+    import json
+
+    case, clock = walk("follow_up", profile_name="vastmanland")
+    case.record_preferences(at=clock(), place="Hemma", languages=["arabiska", "svenska"])
+    case.withdraw_consent(at=clock())
+    text = json.dumps(case.snapshot(), allow_nan=False)
+    assert json.loads(text) == case.snapshot()
+    again = SipCase.replay(case.events)
+    assert again.snapshot() == case.snapshot() and again != case  # equal by value, not ==

@@ -47,6 +47,7 @@ from sipcore.findings import Finding
 from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
+from sipcore.plain import plain
 from sipcore.plan import NoteView, PlanVersion
 from sipcore.profiles import Profile, Stamp, bundled_profiles, load_profile, profile_in_force
 from sipcore.states import CLOSED, Phase
@@ -479,17 +480,19 @@ class SipCase:
         self._events.append(event)
 
     def snapshot(self) -> dict[str, Any]:
-        """Every field of the case as plain values: two cases with equal snapshots are equal."""
-        out = {
+        """Every field of the case as JSON values (``json.dumps`` writes it as it is): two
+        cases are equal when their snapshots are. (Two case objects are never ``==`` unless
+        they are the same object: a case is mutable; compare snapshots.)"""
+        out: dict[str, Any] = {
             a.name: getattr(self, a.name)
             for a in attrs.fields(type(self))
-            if a.name not in ("_terms", "_known")  # derived from the events; a lookup aid
+            if a.name not in ("_terms", "_known", "profile")  # derived; a lookup aid; below
         }
         out.update((name, getattr(self, name)) for name in _READ_FROM_EVENTS)
-        out["profile"] = (self.profile.key, self.profile.content_hash)
+        out["profile"] = {"key": self.profile.key, "content_hash": self.profile.content_hash}
         out["units"] = dict(self.units)
-        out["_events"] = tuple(self._events)  # a copy: later events must not show in it
-        return out
+        out["_events"] = tuple(self._events)
+        return {name: plain(value) for name, value in out.items()}
 
     # --- deciding -----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ arguments back): times with an offset and dates from ISO text, ids from arrays.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import json
 import re
@@ -25,8 +24,6 @@ import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import attrs
 
 from sipcore.case import SipCase
 from sipcore.commands import COMMAND_ARGS
@@ -38,6 +35,7 @@ from sipcore.errors import (
     OutOfRangeError,
 )
 from sipcore.events import Event, events_from_json
+from sipcore.plain import plain
 from sipcore.schema import DECISION_FORMAT, ZONE_KEY, argument_types, command_fields
 
 __all__ = [
@@ -353,33 +351,10 @@ def explain(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
 # --- JSON views ----------------------------------------------------------------------------------
 
 
-def plain(value: Any) -> Any:
-    """``value`` as JSON values: attrs records as objects of their fields, times and dates as
-    ISO text, tuples and sets as arrays, an event as :func:`sipcore.events_to_json` writes it."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return str(value) if isinstance(value, enum.Enum) else value
-    if isinstance(value, dt.date):  # (a datetime too)
-        return value.isoformat()
-    if isinstance(value, Event):
-        return value.to_dict()
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, set | frozenset):
-        return sorted(plain(v) for v in value)
-    if isinstance(value, tuple | list):
-        return [plain(v) for v in value]
-    if attrs.has(type(value)):
-        return {f.name.lstrip("_"): plain(getattr(value, f.name))
-                for f in attrs.fields(type(value))}
-    if isinstance(value, enum.Enum):
-        return plain(value.value)
-    raise TypeError(f"no JSON form for {type(value).__name__}")
-
-
 def case_view(case: SipCase) -> dict[str, Any]:
     """The case as JSON: every field of :meth:`SipCase.snapshot` (which holds Python objects)
     as JSON values. Two cases are equal when their snapshots (and so their views) are."""
-    view = {name.lstrip("_"): plain(value) for name, value in case.snapshot().items()}
+    view = {name.lstrip("_"): value for name, value in case.snapshot().items()}
     key, content_hash = case.profile.key, case.profile.content_hash
     view["profile"] = {"key": key, "content_hash": content_hash}
     return view
