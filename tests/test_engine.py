@@ -227,7 +227,7 @@ def test_explain_refuses_an_event_of_another_case() -> None:
 def test_a_snapshot_is_json_and_tells_equal_cases() -> None:
     import json
 
-    case, clock = walk("follow_up", profile_name="vastmanland")
+    case, clock = walk("consented", profile_name="vastmanland")
     case.record_preferences(at=clock(), place="Hemma", languages=["arabiska", "svenska"])
     case.withdraw_consent(at=clock())
     text = json.dumps(case.snapshot(), allow_nan=False)
