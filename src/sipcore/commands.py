@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, get_args, overload
 from zoneinfo import ZoneInfo
@@ -158,26 +159,31 @@ def _any_ids(name: str, value: Any) -> tuple[str, ...]:
 
 
 def _prefs(name: str, value: Any) -> tuple[tuple[str, PrefValue], ...]:
-    pairs = value.items() if isinstance(value, Mapping) else value
-    try:
-        items = tuple((k, v) for k, v in pairs)
-    except (TypeError, ValueError):
-        raise InputTypeError(name, "named fields", value) from None
+    """Named fields: a mapping of name to value, or (name, value) pairs; each value a text, a
+    finite number, true/false or a list of those."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, list | tuple) and all(
+        isinstance(p, list | tuple) and len(p) == 2 for p in value
+    ):
+        pairs = [(p[0], p[1]) for p in value]
+    else:
+        raise InputTypeError(name, "named fields (a table of name = value)", value)
     checked = []
-    for key, item in items:
+    for key, item in pairs:
         if not isinstance(key, str) or not key.strip():
             raise InputTypeError(name, "fields named by non-blank texts", key)
-        if isinstance(item, list | tuple):
-            item = tuple(item)
-            values = item
-        else:
-            values = (item,)
-        if not all(isinstance(v, str | int | float | bool) for v in values):
+        values = tuple(item) if isinstance(item, list | tuple) else (item,)
+        if not all(isinstance(v, str | int | float | bool) and _finite(v) for v in values):
             raise InputTypeError(
-                f"{name}.{key}", "a text, number, true/false or a list of those", item
+                f"{name}.{key}", "a text, finite number, true/false or a list of those", item
             )
-        checked.append((key, item))
+        checked.append((key, values if isinstance(item, list | tuple) else item))
     return tuple(checked)
+
+
+def _finite(value: object) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _dump_prefs(value: tuple[tuple[str, PrefValue], ...]) -> list[list[Any]]:
@@ -262,16 +268,16 @@ def arg(
     unit: bool = False,
     decided: bool = False,
     default: Any = attrs.NOTHING,
-    later: bool = False,
+    written_when_set: bool = False,
 ) -> Any:
     """An argument field of ``kind``; ``unit=True`` marks ids that must be declared units and
-    ``decided=True`` a value the case decides (the caller does not give it). ``later=True``
-    marks an optional argument added to a command after its first release: an event writes it
-    only where it differs from its default, so that events stored before it existed are written
-    back exactly as they were."""
+    ``decided=True`` a value the case decides (the caller does not give it).
+    ``written_when_set=True``: an argument added after the events' first schema, left out of an
+    event's JSON while it has its default, so that events without it are written as before."""
     spec = KINDS[kind] if isinstance(kind, str) else kind
-    return attrs.field(default=default, metadata={"kind": spec, "unit": unit, "decided": decided,
-                                                  "later": later})
+    return attrs.field(default=default, metadata={
+        "kind": spec, "unit": unit, "decided": decided, "written_when_set": written_when_set,
+    })
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -369,9 +375,12 @@ class OpenCase(Command):
     initiated_by: Initiator = arg(_choice(INITIATORS))
     unit: str = arg("text", unit=True)
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
+    # Decided by the case: the profile name whose version in force decides each command, when
+    # the case was opened under a name (DOMAIN.md §7.1); None when a version was pinned.
+    follows: str | None = arg("opt_text", decided=True, default=None, written_when_set=True)
     # When the need of a SIP was identified, if before the opening: the start deadline counts
     # from it (DOMAIN.md §12.4).
-    need_identified_at: dt.datetime | None = arg("opt_aware", default=None, later=True)
+    need_identified_at: dt.datetime | None = arg("opt_aware", default=None, written_when_set=True)
 
 
 @arguments_of("decline_case")
@@ -393,9 +402,9 @@ class RecordConsent(Command):
     # The people around the person (DOMAIN.md §11): the registered representative who gives
     # the consent; the child consents together with the guardians; the staff judged a child
     # mature enough to consent alone (with journal_ref).
-    representative: str | None = arg("opt_text", default=None, later=True)
-    with_child: bool = arg("bool", default=False, later=True)
-    mature: bool = arg("bool", default=False, later=True)
+    representative: str | None = arg("opt_text", default=None, written_when_set=True)
+    with_child: bool = arg("bool", default=False, written_when_set=True)
+    mature: bool = arg("bool", default=False, written_when_set=True)
 
     @classmethod
     def cross_check(cls, values: Mapping[str, Any]) -> None:
@@ -439,7 +448,7 @@ class SendInvitation(Command):
     place: str = arg("text")
     form: MeetingForm = arg(_choice(MEETING_FORMS))
     invitees: tuple[str, ...] = arg("ids", unit=True)
-    relatives: tuple[str, ...] = arg("opt_ids", default=(), later=True)  # recorded ones (§11.1)
+    relatives: tuple[str, ...] = arg("opt_ids", default=(), written_when_set=True)
 
     @property
     def units_taking_part(self) -> tuple[str, ...]:
@@ -473,9 +482,9 @@ class HoldMeeting(Command):
     child_view: str | None = arg("opt_text", default=None)
     # The people around the person (DOMAIN.md §11): relatives taking part, a representative
     # taking part (instead of the person), the meeting's leader (a person).
-    relatives: tuple[str, ...] = arg("opt_ids", default=(), later=True)
-    representative: str | None = arg("opt_text", default=None, later=True)
-    leader: str | None = arg("opt_text", default=None, later=True)
+    relatives: tuple[str, ...] = arg("opt_ids", default=(), written_when_set=True)
+    representative: str | None = arg("opt_text", default=None, written_when_set=True)
+    leader: str | None = arg("opt_text", default=None, written_when_set=True)
 
     @property
     def units_taking_part(self) -> tuple[str, ...]:

@@ -25,11 +25,11 @@ from sipcore.deadlines import local_date
 from sipcore.errors import SipError
 from sipcore.findings import Source
 from sipcore.legal import Cite
+from sipcore.profiles.model import StartPlanning
 
 if TYPE_CHECKING:
     from sipcore.events import Event
     from sipcore.profiles import Profile
-    from sipcore.profiles.model import StartPlanning
 
 __all__ = [
     "KINDS",
@@ -107,6 +107,11 @@ OBLIGATIONS: tuple[Kind, ...] = (
 )
 KINDS: tuple[str, ...] = tuple(k.kind for k in OBLIGATIONS)
 _BY_KIND: Mapping[str, Kind] = {k.kind: k for k in OBLIGATIONS}
+_MEETING = frozenset(command for k in OBLIGATIONS for command in k.met_by)
+_STARTED_BY: Mapping[str, tuple[Kind, ...]] = {
+    command: tuple(k for k in OBLIGATIONS if command in k.started_by)
+    for command in {c for k in OBLIGATIONS for c in k.started_by}
+}
 _CLOSING = frozenset({"decline_case", "refuse_consent", "withdraw_consent", "record_death",
                       "close_case"})
 
@@ -187,7 +192,8 @@ class _Reading:
         self.coordinators: list[tuple[dt.datetime, str]] = []
 
     def scope(self, kind: Kind) -> int:
-        return {"case": 0, "invitation": self.invitation, "version": self.version}[kind.per]
+        per = kind.per
+        return self.version if per == "version" else self.invitation if per == "invitation" else 0
 
 
 def terms(
@@ -200,17 +206,17 @@ def terms(
     opener = events[0].unit if events else None
     for event in events:
         command = event.command
-        for term in found:
-            if term.pending and _meets(term, event, now):
-                term.met_at = event.at
+        if command in _MEETING:
+            for term in found:
+                if term.pending and _meets(term, event, now):
+                    term.met_at = event.at
         _advance(now, event)
         if command in _CLOSING or command == "revoke_invitation":
             for term in found:
                 if term.pending and (command in _CLOSING or term.kind.per == "invitation"):
                     term.cancelled_at = event.at
-        for kind in OBLIGATIONS:
-            if command in kind.started_by:
-                found.extend(_started(kind, event, profile, units, now, opener))
+        for kind in _STARTED_BY.get(command, ()):
+            found.extend(_started(kind, event, profile, units, now, opener))
     coordinators = tuple(now.coordinators)
     return tuple(
         Term(t.kind.kind, t.unit, t.due, t.starts_at, t.met_at, t.cancelled_at,
@@ -248,35 +254,40 @@ def _started(
     if kind.counts_from == "follow_up_date":
         date = now.follow_up.get(now.version)
         return [] if date is None else [_Open(kind, None, date, event.at, scope)]
-    limit = getattr(profile, kind.due or "", None)
-    if limit is None:
-        return []
     if kind.counts_from == "need_identified":
-        return _start_deadline(kind, event, profile, limit, opener, scope)
+        return _start_deadline(kind, event, profile, opener, scope)
+    start = event.at
     if kind.counts_from == "discharge_notice":
         notice = getattr(event.args, "discharge_notice_at", None)
         if notice is None:
             return []
-        return [_Open(kind, opener, limit.after(local_date(notice)), event.at, scope)]
-    due = limit.after(local_date(event.at))
+        start = notice
+    day = local_date(start)
+    limit = profile.duration(kind.due, day) if kind.due else None  # None: not in force then
+    if limit is None:
+        return []
+    due = limit.after(day)
+    if kind.owed_by == "opener":
+        return [_Open(kind, opener, due, event.at, scope)]
     if kind.owed_by != "invitee":
         return [_Open(kind, None, due, event.at, scope)]
-    bound = getattr(profile, "invitation_answer_principals", None) or ()
     return [
         _Open(kind, unit, due, event.at, scope)
         for unit in event.args.invitees  # type: ignore[attr-defined]
-        if not bound or units.get(unit) in bound
+        if profile.answer_owed_by(units.get(unit, ""))
     ]
 
 
 def _start_deadline(
-    kind: Kind, event: Event, profile: Profile, plan: StartPlanning, opener: str | None,
-    scope: int,
+    kind: Kind, event: Event, profile: Profile, opener: str | None, scope: int
 ) -> list[_Open]:
     """The start deadline from the need identified (else the opening): for a child only,
     where the profile says so; met by the command the profile names."""
     identified = getattr(event.args, "need_identified_at", None) or event.at
     start = local_date(identified)
+    plan = profile.parameter("start_planning", start)
+    if not isinstance(plan, StartPlanning):
+        return []
     declaration = event.declaration
     if plan.children_only and (declaration is None or not declaration.person.is_child(
             start, profile.child_age_limit)):

@@ -31,6 +31,7 @@ class Move:
 
     row: Transition
     checks: tuple[tuple[Rule, Check, Level], ...]
+    must: tuple[tuple[Rule, Check, Level], ...]  # the checks at level must
 
     @property
     def changes_phase(self) -> bool:
@@ -75,6 +76,7 @@ def _compile(profile: Profile) -> Rulebook:
             for rule_id in row.rules
             if (check := rules[rule_id].check) is not None and levels[rule_id] != "off"
         )
-        moves.update(((source, row.command), Move(row, checks)) for source in row.sources)
+        must = tuple(c for c in checks if c[2] == "must")
+        moves.update(((source, row.command), Move(row, checks, must)) for source in row.sources)
     region = None if profile.extends is None else profile.id
     return Rulebook(profile.stamp, region, moves, levels)

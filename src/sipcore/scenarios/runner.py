@@ -19,6 +19,7 @@ malformed file too, unless the step expects it (``expect_error = "input"``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import attrs
 
@@ -42,6 +43,9 @@ from sipcore.scenarios.model import (
 )
 
 __all__ = ["resolve_profile", "run_scenario", "step_outcomes"]
+
+
+_FOLLOWS = re.compile(r"[a-z][a-z0-9_]*")  # a bundled profile's name, no version pinned
 
 
 def resolve_profile(scenario: Scenario) -> Profile:
@@ -68,7 +72,7 @@ def _bad_input(scenario: Scenario, step: Step, exc: InputError) -> ScenarioError
     )
 
 
-def _open(scenario: Scenario, profile: Profile) -> SipCase:
+def _open(scenario: Scenario, profile: Profile | str) -> SipCase:
     step = scenario.steps[0]
     try:
         return SipCase.open_case(
@@ -85,7 +89,7 @@ def _open(scenario: Scenario, profile: Profile) -> SipCase:
 class _Run:
     """One run of a scenario: the case, the outcomes so far and the failures."""
 
-    def __init__(self, scenario: Scenario, profile: Profile) -> None:
+    def __init__(self, scenario: Scenario, profile: Profile | str) -> None:
         self.scenario = scenario
         self.outcomes: list[StepOutcome] = []
         self.failures: list[Failure] = []
@@ -224,13 +228,20 @@ def run_scenario(scenario: Scenario, profile: Profile | None = None) -> Scenario
     profiles). Every step runs, whatever failed before it; the result lists every failure, the
     first of which is the one to report. A bad argument value that the step does not expect
     raises :class:`ScenarioError`."""
-    chosen = resolve_profile(scenario) if profile is None else profile
+    chosen: Profile | str
+    if profile is not None:
+        chosen = profile
+    elif _FOLLOWS.fullmatch(str(scenario.profile)):
+        chosen = str(scenario.profile)  # each command under the version in force on its date
+    else:
+        chosen = resolve_profile(scenario)
     run = _Run(scenario, chosen)
     for step in scenario.steps[1:]:
         run.step(step)
     checks = tuple(run.check_obligation(e) for e in scenario.expect_obligations)
     run.check_final(scenario.expect)
-    return ScenarioResult(scenario, chosen.key, tuple(run.outcomes), checks, tuple(run.failures))
+    return ScenarioResult(scenario, run.case.profile.key, tuple(run.outcomes), checks,
+                          tuple(run.failures))
 
 
 def step_outcomes(scenario: Scenario, profile: Profile) -> tuple[StepOutcome, ...]:
