@@ -145,6 +145,8 @@ def _refine(schema: dict[str, Any], spec: ArgKind, name: str, ref: Ref) -> dict[
         return {"anyOf": [choices, {"type": "null"}]} if _nullable(schema) else choices
     if kind == "text":
         return {"type": "string", "minLength": 1, "pattern": _NON_BLANK}
+    if kind == "version":  # a plan version number (hand_out_plan, DOMAIN.md §12.3)
+        return {"type": "integer", "minimum": 1}
     if kind in ("ids", "opt_ids", "maybe_ids"):
         ids = {"type": "array", "items": ref("id"), "uniqueItems": True}
         if kind == "ids":
