@@ -432,3 +432,16 @@ def test_events_of_the_new_commands_replay_to_the_same_case() -> None:
     assert again.snapshot() == case.snapshot()
     plain = events_to_json(case.events[:2])
     assert "with_child" not in plain and "need_identified_at" not in plain  # as before
+
+
+def test_the_fhir_export_shows_a_contact_and_the_action_plan() -> None:
+    from sipcore import fhir
+
+    case, clock = consented()
+    active(case, clock)
+    case.start_follow_up(at=clock(days=80))
+    case.add_contact(at=clock(), unit="hemtjanst", person="Eva Lund", reach="010-1")
+    case.add_action_plan(at=clock(), text="Vid oro: ring")
+    bundle = fhir.to_fhir(case, ids=fhir.FhirIds(units=[(u, f"SE-{u}") for u in case.units]))
+    text = bundle.model_dump_json()
+    assert "Kontakt: Eva Lund (hemtjanst), 010-1" in text and "Handlingsplan: Vid oro" in text

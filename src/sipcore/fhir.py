@@ -791,6 +791,9 @@ def _readable(note: NoteView) -> str:
 
 def _annotation(note: NoteView) -> Annotation:
     label = _NOTE_LABELS.get(note.kind, note.kind)
+    if note.kind == "contact" and note.voided_at is None:  # a contact has no text of its own
+        return Annotation(time=note.added_at,
+                          text=f"{label}: {note.person} ({note.unit}), {note.reach}")
     if note.voided_at is not None or note.text is None:
         return Annotation(time=note.added_at, text=f"{label}: {_readable(note)}")
     heading = f" – {note.heading}" if note.heading else ""
