@@ -445,3 +445,24 @@ def test_the_fhir_export_shows_a_contact_and_the_action_plan() -> None:
     bundle = fhir.to_fhir(case, ids=fhir.FhirIds(units=[(u, f"SE-{u}") for u in case.units]))
     text = bundle.model_dump_json()
     assert "Kontakt: Eva Lund (hemtjanst), 010-1" in text and "Handlingsplan: Vid oro" in text
+
+
+def test_a_command_without_the_later_arguments_carries_no_slots_for_them() -> None:
+    """Memory per live case: the arguments added to send_invitation, hold_meeting,
+    record_consent and open_case take no room in the events of a case that does not use them,
+    and read as their defaults."""
+    from sipcore.commands import COMMAND_ARGS
+
+    case, clock = consented()
+    with_relatives(case, clock)
+    case.send_invitation(**invitation(clock()))
+    lean = case.events[-1].args
+    assert type(lean).__name__ == "SendInvitation" and type(lean) is not COMMAND_ARGS[
+        "send_invitation"]
+    assert "relatives" not in type(lean).__slots__ and lean.relatives == ()  # type: ignore[attr-defined]
+    assert type(case.events[0].args).__slots__ == ("initiated_by", "unit", "discharge_notice_at")
+    case.revoke_invitation(at=clock())
+    case.send_invitation(**invitation(clock()), relatives=["dottern"])
+    assert type(case.events[-1].args) is COMMAND_ARGS["send_invitation"]
+    again = SipCase.replay(events_from_json(events_to_json(case.events)))
+    assert [type(e.args) for e in again.events] == [type(e.args) for e in case.events]

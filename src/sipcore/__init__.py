@@ -48,6 +48,7 @@ __all__ = [
     "OpeningEvent",
     "OutOfRangeError",
     "Outcome",
+    "People",
     "Person",
     "Phase",
     "PlanDocument",
@@ -79,6 +80,7 @@ __all__ = [
 
 # Names are imported on first use, so that `import sipcore` stays cheap.
 _WHERE = {
+    "People": "sipcore.people",
     "Handout": "sipcore.people",
     "MeetingLeader": "sipcore.people",
     "Relative": "sipcore.people",
@@ -164,7 +166,7 @@ if TYPE_CHECKING:
     from sipcore.findings import Detail, Source
     from sipcore.legal import Cite, LegalRef
     from sipcore.obligations import Obligation, obligations_due
-    from sipcore.people import Handout, MeetingLeader, Relative, Representative
+    from sipcore.people import Handout, MeetingLeader, People, Relative, Representative
     from sipcore.plan import FollowUp, Note, NoteView, PlanVersion
     from sipcore.process import Answer, Coordinator, Invitation, Meeting, Units
     from sipcore.profiles import (

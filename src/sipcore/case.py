@@ -39,6 +39,7 @@ from sipcore.commands import (
     aware,
     build,
     parameters,
+    replaced,
 )
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
@@ -49,7 +50,14 @@ from sipcore.findings import Finding, Lang
 from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
-from sipcore.people import Handout, MeetingLeader, Relative, Representative
+from sipcore.people import (
+    NO_PEOPLE,
+    Handout,
+    MeetingLeader,
+    People,
+    Relative,
+    Representative,
+)
 from sipcore.plain import plain
 from sipcore.plan import NoteView, PlanVersion
 from sipcore.profiles import Profile, Stamp, bundled_profiles, load_profile, profile_in_force
@@ -101,10 +109,7 @@ class SipCase:
     _known: tuple[Profile, ...] = attrs.field(default=(), alias="_known", repr=False)
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
     # The people around the person and the whole plan (DOMAIN.md §§11–12).
-    relatives: tuple[Relative, ...] = ()
-    representatives: tuple[Representative, ...] = ()
-    meeting_leader: MeetingLeader | None = None
-    handouts: tuple[Handout, ...] = ()
+    people: People = NO_PEOPLE  # one field for all of them: a case without them stays small
 
     # --- creating a case ---------------------------------------------------------------------
 
@@ -181,7 +186,7 @@ class SipCase:
             raise InputError("need_identified_at", "a time at or before the opening (at)",
                              identified)
         if follows is not None:
-            command = attrs.evolve(command, follows=follows)
+            command = cast(OpenCase, replaced(command, follows=follows))
         if case_id is not None and (not isinstance(case_id, str) or not case_id.strip()
                                     or len(case_id) > 200):
             raise InputError("case_id", "a non-blank text of at most 200 characters", case_id)
@@ -705,6 +710,26 @@ class SipCase:
         return self._run("close_case", at, {"reason": reason})
 
     # --- the people around the person and the whole plan (DOMAIN.md §§11–12) ---------------
+
+    @property
+    def relatives(self) -> tuple[Relative, ...]:
+        """The relatives (närstående) recorded, each as last recorded."""
+        return self.people.relatives
+
+    @property
+    def representatives(self) -> tuple[Representative, ...]:
+        """The representatives (företrädare) registered, each as last registered."""
+        return self.people.representatives
+
+    @property
+    def meeting_leader(self) -> MeetingLeader | None:
+        """The meeting leader appointed, if any."""
+        return self.people.meeting_leader
+
+    @property
+    def handouts(self) -> tuple[Handout, ...]:
+        """Every hand-out of an approved plan version, in order."""
+        return self.people.handouts
 
     def relative(self, relative_id: str) -> Relative | None:
         """The relative recorded under ``relative_id``, if any."""

@@ -609,6 +609,11 @@ class _Spec:
     unit_fields: tuple[str, ...]
     empty: Command | None  # a command without arguments: its one (frozen) instance
     cross_check: Callable[[Mapping[str, Any]], None] | None  # where the class has one
+    # The arguments added after the events' first schema, with their defaults, and the lean
+    # class made while they all have them (see _lean_class).
+    later: tuple[tuple[str, Any], ...] = ()
+    lean: type[Command] | None = None
+    lean_off: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, command: str, fields: tuple[attrs.Attribute[Any], ...]) -> _Spec:
@@ -646,6 +651,8 @@ class _Spec:
                 _check_declared(name, values[name], units)
         if self.cross_check is not None:
             self.cross_check(values)
+        if self.lean is not None and all(values.get(n, d) == d for n, d in self.later):
+            return self.lean(**{k: v for k, v in values.items() if k not in self.lean_off})
         return self.cls(**values)
 
 
@@ -786,3 +793,48 @@ _SPECS.update(
 _LOADERS.update(
     (c, _Spec.of(c, attrs.fields(cls))) for c, cls in COMMAND_ARGS.items() if c not in _LOADERS
 )
+
+
+def _lean_class(cls: type[Command]) -> tuple[tuple[tuple[str, Any], ...], type[Command] | None]:
+    """The arguments of ``cls`` added after the events' first schema (``written_when_set``),
+    with their defaults, and a class of the same name without slots for them, whose instances
+    answer their defaults: what a command is built as while none of them is given, so that a
+    case that does not use them (most cases) does not carry them in every event."""
+    later = tuple((f.name, f.default) for f in attrs.fields(cls)
+                  if f.metadata["written_when_set"])
+    if not later:
+        return (), None
+    off = {name for name, _ in later}
+    kept = {f.name: attrs.field(default=f.default, metadata=f.metadata)
+            for f in attrs.fields(cls) if f.name not in off}
+    body = {k: v for k, v in vars(cls).items() if isinstance(v, property)}
+    body.update(later)
+    lean: type[Command] = attrs.make_class(
+        cls.__name__, kept, bases=(Command,), class_body=body, frozen=True, kw_only=True,
+        slots=True, weakref_slot=False)
+    lean.__qualname__ = cls.__qualname__
+    lean.__module__ = cls.__module__
+    lean.command = cls.command
+    return later, lean
+
+
+_LEAN = {cls: _lean_class(cls) for cls in COMMAND_ARGS.values()}  # one per command, shared
+for _specs in (_SPECS, _LOADERS):
+    for _command, _spec in tuple(_specs.items()):
+        _later, _lean = _LEAN[_spec.cls]
+        if _lean is not None:
+            _specs[_command] = attrs.evolve(_spec, later=_later, lean=_lean,
+                                            lean_off=frozenset(n for n, _ in _later))
+
+
+def lean_of(cls: type[Command]) -> tuple[tuple[tuple[str, Any], ...], type[Command] | None]:
+    """The later arguments of ``cls`` with their defaults, and its lean class (or ``None``)."""
+    return _LEAN[cls]
+
+
+def replaced(args: Command, **changes: Any) -> Command:
+    """``args`` with ``changes``, as :func:`build` would make them (a lean instance while the
+    later arguments have their defaults)."""
+    full = COMMAND_ARGS[args.command]
+    values = {f.name: getattr(args, f.name) for f in attrs.fields(full)} | changes
+    return _LOADERS[args.command].make(values, None)

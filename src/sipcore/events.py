@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from sipcore.commands import COMMAND_ARGS, ArgKind, Command, PrefValue, aware, load
+from sipcore.commands import COMMAND_ARGS, ArgKind, Command, PrefValue, aware, lean_of, load
 from sipcore.consent import Person
 from sipcore.deadlines import FIRST_YEAR, LAST_YEAR, TIMEZONE, local_date
 from sipcore.errors import EventFormatError, InputTypeError, OutOfRangeError, SipError
@@ -586,6 +586,8 @@ class _QuickArgs:
     empty: Command | None  # a command without arguments: its one instance
     cross_check: Callable[[Mapping[str, Any]], None] | None
     size: int  # how many fields the event holds (the opening event also has its declaration)
+    later: tuple[tuple[str, Any], ...] = ()  # the later arguments, with their defaults
+    lean: type[Command] | None = None  # the class while they have them
 
     @classmethod
     def of(cls, command: str) -> _QuickArgs:
@@ -613,6 +615,7 @@ class _QuickArgs:
             None if fields else load(command, {}),
             args.cross_check if "cross_check" in vars(args) else None,
             12 if command == "open_case" else 11,
+            *lean_of(args),
         )
 
     def read(self, raw: Any) -> Command:
@@ -637,7 +640,18 @@ class _QuickArgs:
                 raw[name] = convert(raw[name])
         if self.cross_check is not None:
             self.cross_check(raw)
-        made: Command = self.cls(**raw)  # every name is a field: one more would be a TypeError
+        cls = self.cls
+        lean = self.lean  # while every later argument has its default (commands.lean_of)
+        if lean is not None:
+            for name, default in self.later:
+                if raw[name] != default:
+                    break
+            else:
+                raw = raw.copy()
+                for name, _ in self.later:
+                    del raw[name]
+                cls = lean
+        made: Command = cls(**raw)  # every name is a field: one more would be a TypeError
         return made
 
 

@@ -37,7 +37,10 @@ from sipcore.rules import Context, Failed, rule
 if TYPE_CHECKING:
     from sipcore.case import SipCase
 
-__all__ = ["Handout", "MeetingLeader", "Relative", "Representative", "check_references"]
+__all__ = [
+    "NO_PEOPLE", "Handout", "MeetingLeader", "People", "Relative", "Representative",
+    "check_references",
+]
 
 _HSL_RELATIVES = Cite("hsl_16_4", "3 st.", "Närstående ska ges möjlighet att delta i arbetet "
                       "med planen, om det är lämpligt och den enskilde inte motsätter sig det")
@@ -264,6 +267,20 @@ class Handout:
 
     version = Given[int]()
     to = Given[tuple[str, ...]]()
+
+
+@attrs.frozen(weakref_slot=False)
+class People:
+    """The people around the person as the case has recorded them, and the hand-outs: one
+    value per case (a case without any shares :data:`NO_PEOPLE`)."""
+
+    relatives: tuple[Relative, ...] = ()
+    representatives: tuple[Representative, ...] = ()
+    meeting_leader: MeetingLeader | None = None
+    handouts: tuple[Handout, ...] = ()
+
+
+NO_PEOPLE = People()
 
 
 # --- bad input that needs the case: the ids a command names ------------------------------------

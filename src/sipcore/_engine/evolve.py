@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from sipcore.consent import Consent
 from sipcore.events import Event
 from sipcore.meeting import Answer, Invitation, Meeting
@@ -111,21 +113,22 @@ def _follow_up(case: SipCase, event: Event, a: Any) -> None:
 def _relative(case: SipCase, event: Event, a: Any) -> None:
     """A later record for the same id replaces the earlier one."""
     kept = tuple(r for r in case.relatives if r.id != a.id)
-    case.relatives = (*kept, Relative(event.at, a))
+    case.people = attrs.evolve(case.people, relatives=(*kept, Relative(event.at, a)))
 
 
 def _representative(case: SipCase, event: Event, a: Any) -> None:
     """A later registration for the same id replaces the earlier one (a renewed mandate)."""
     kept = tuple(r for r in case.representatives if r.id != a.id)
-    case.representatives = (*kept, Representative(event.at, a))
+    case.people = attrs.evolve(case.people,
+                               representatives=(*kept, Representative(event.at, a)))
 
 
 def _meeting_leader(case: SipCase, event: Event, a: Any) -> None:
-    case.meeting_leader = MeetingLeader(event.at, a)
+    case.people = attrs.evolve(case.people, meeting_leader=MeetingLeader(event.at, a))
 
 
 def _hand_out(case: SipCase, event: Event, a: Any) -> None:
-    case.handouts = (*case.handouts, Handout(event.at, a))
+    case.people = attrs.evolve(case.people, handouts=(*case.handouts, Handout(event.at, a)))
 
 
 _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
