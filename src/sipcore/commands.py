@@ -651,8 +651,14 @@ class _Spec:
                 _check_declared(name, values[name], units)
         if self.cross_check is not None:
             self.cross_check(values)
-        if self.lean is not None and all(values.get(n, d) == d for n, d in self.later):
-            return self.lean(**{k: v for k, v in values.items() if k not in self.lean_off})
+        if self.lean is not None:
+            for name, default in self.later:
+                if values.get(name, default) != default:
+                    break
+            else:  # none of the later arguments given: the lean instance
+                for name, _ in self.later:
+                    values.pop(name, None)
+                return self.lean(**values)
         return self.cls(**values)
 
 

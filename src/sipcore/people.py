@@ -144,6 +144,7 @@ def meeting_representative(ctx: Context[HoldMeeting]) -> Failed | None:
         Cite("src_004", "Samordningsansvarig", "Att se till att en mötesledare är utsedd innan "
              "mötet ifall mötesledaren är någon annan än samordningsansvarig"),
     ),
+    applies=lambda profile: profile.meeting_leader_appointed,
 )
 def meeting_leader(ctx: Context[HoldMeeting]) -> Failed | None:
     leader, coordinator = ctx.args.leader, ctx.case.coordinator
@@ -168,6 +169,7 @@ def meeting_leader(ctx: Context[HoldMeeting]) -> Failed | None:
              "vårdnadshavare ger sitt samtycke tillsammans"),
     ),
     regional=True,
+    applies=lambda profile: profile.child_consent == "guardians_with_child",
 )
 def consent_child_together(ctx: Context[RecordConsent]) -> Failed | None:
     args = ctx.args

@@ -66,6 +66,9 @@ class Rule:
     refs: tuple[Cite, ...]
     check: Check | None = attrs.field(default=None, eq=False, repr=False)
     regional: bool = False
+    # Where the rule binds only under profiles that set a parameter (DOMAIN.md §§11.3–11.4):
+    # the profiles it applies under; elsewhere a profile's rulebook leaves it out.
+    applies: Callable[[Profile], bool] | None = attrs.field(default=None, eq=False, repr=False)
 
     def finding(
         self,
@@ -115,13 +118,15 @@ def rule(
     en: str,
     sources: tuple[Cite, ...],
     regional: bool = False,
+    applies: Callable[[Profile], bool] | None = None,
 ) -> Callable[[C], C]:
     """Register the decorated function as the check of rule ``rule_id``: its level (the
     national default; a profile may set another where DOMAIN.md §5 says so), its Swedish and
     English summaries and the sources it cites."""
 
     def register(check: C) -> C:
-        declare(rule_id, level, sv=sv, en=en, sources=sources, check=check, regional=regional)
+        declare(rule_id, level, sv=sv, en=en, sources=sources, check=check, regional=regional,
+                applies=applies)
         return check
 
     return register
@@ -136,13 +141,14 @@ def declare(
     sources: tuple[Cite, ...],
     check: Check | None = None,
     regional: bool = False,
+    applies: Callable[[Profile], bool] | None = None,
 ) -> Rule:
     """Register a rule; with no ``check`` it names an effect or a phase refusal."""
     if rule_id in _REGISTRY:
         raise ValueError(f"rule {rule_id!r} is declared twice")
     if not sources:
         raise ValueError(f"rule {rule_id!r} cites no source")
-    new = Rule(rule_id, level, sv, en, sources, check, regional)
+    new = Rule(rule_id, level, sv, en, sources, check, regional, applies)
     _REGISTRY[rule_id] = new
     return new
 

@@ -14,6 +14,7 @@ its phase from firing the shared machine.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from sipcore.commands import AnswerInvitation, Command, aware, build
 from sipcore.deadlines import local_date
 from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.events import Event
-from sipcore.findings import Finding
+from sipcore.findings import Detail, Finding
 from sipcore.people import REFERENCES, check_references
 from sipcore.rules import Check, Context, Rule, registry
 from sipcore.states import CLOSED, Phase
@@ -129,9 +130,17 @@ def _check(
     for rule, check, level in checks:
         detail = check(ctx)
         if detail is not None:
-            found = rule.finding(detail, level, day=ctx.day, region=region)
+            found = _finding(rule.id, detail, level, ctx.day, region)
             (failed if level == "must" else advice).append(found)
     return tuple(failed), tuple(advice)
+
+
+@functools.lru_cache(maxsize=32)  # a few days' advice: small beside a streamed log
+def _finding(rule_id: str, detail: Detail, level: Level, day: dt.date,
+             region: str | None) -> Finding:
+    """A rule's finding for a detail on a day (frozen, so shared: the same advice on the same
+    day, as a region's cases often give it, is worded and cited once)."""
+    return _RULES[rule_id].finding(detail, level, day=day, region=region)
 
 
 def _event(

@@ -68,7 +68,8 @@ def rulebook(profile: Profile) -> Rulebook:
 
 def _compile(profile: Profile) -> Rulebook:
     rules = registry()
-    levels = {rule_id: profile.level(rule_id, r.level) for rule_id, r in rules.items()}
+    levels = {rule_id: profile.level(rule_id, r.level) if r.applies is None or r.applies(profile)
+              else "off" for rule_id, r in rules.items()}
     moves: dict[tuple[Phase, str], Move] = {}
     for row in states.TABLE:
         checks = tuple(
