@@ -20,6 +20,7 @@ from helpers import (
     CHILD_ONE_GUARDIAN,
     COORDINATOR,
     EDITS,
+    START,
     UNITS,
     Clock,
     at,
@@ -647,7 +648,13 @@ def test_every_command_applies_in_some_phase(command: str) -> None:
         "revoke_invitation": "invited", "hold_meeting": "answered", "document_plan": "ready",
         "approve_plan": "ready", "start_follow_up": "active",
     }.get(command, "drafting")
-    case, clock = walk(start)
+    opening: dict[str, Any] = {}
+    if states.row(states.OPENED, command, ("SPU", True)) and not states.row(
+            states.OPENED, command):  # a command of a discharge case only
+        start, opening = "opened", {"discharge_notice_at": START}
+    if command == "adjust_plan":  # a samordnad vårdplan's
+        opening = {"compulsory_care": "LPT"}
+    case, clock = walk(start, **opening)
     getattr(case, command)(**valid_args(command, clock()))
 
 
@@ -984,6 +991,8 @@ def test_every_rule_of_the_contract_is_registered() -> None:
         "plan.contents", "plan.goal_horizons", "plan.approver", "plan.follow_up_needs_approved",
         # DOMAIN.md v2 §5 (issue 11): a meeting after the invitation; approval with the person.
         "invitation.meeting_time", "plan.with_person",
+        # DOMAIN.md v2 §10 (issue 12): the fast vårdkontakt; the samordnad vårdplan.
+        "discharge.fast_vardkontakt_unit", "meeting.patient_view", "plan.adjusted_by_units",
     }
     assert set(registry()) == contract
     assert all(r.refs for r in registry().values())

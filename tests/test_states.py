@@ -51,6 +51,21 @@ CONTRACT: dict[str, list[tuple[set[Phase], Phase | None]]] = {
     "withdraw_consent": [({CONSENTED, INVITED, DRAFTING, ACTIVE}, CLOSED)],
     "record_death": [(OPEN, CLOSED)],
     "close_case": [(OPEN, CLOSED)],
+    # DOMAIN.md v2 §10: the discharge chain, in any open phase of a discharge case; the
+    # samordnad vårdplan invites from opened (§15) and its units adjust the draft.
+    "send_admission_notice": [(OPEN, None)],
+    "appoint_fast_vardkontakt": [(OPEN, None)],
+    "notify_discharge_ready": [(OPEN, None)],
+    "record_discharge": [(OPEN, None)],
+    "transfer_information": [(OPEN, None)],
+    "adjust_plan": [({DRAFTING}, None)],
+}
+# The rows that exist only in some kinds of case: (discharge only, plan types).
+ONLY_IN = {
+    **{c: (True, ()) for c in ("send_admission_notice", "appoint_fast_vardkontakt",
+                               "notify_discharge_ready", "record_discharge",
+                               "transfer_information")},
+    "adjust_plan": (False, ("SPLPTLRV",)),
 }
 
 # Phases where a command is refused under a rule's id instead of transition.not_allowed.
@@ -58,13 +73,18 @@ PHASE_REFUSALS = {
     **{(ACTIVE, c): "plan.locked" for c in
        ("add_need", "add_goal", "add_intervention", "add_note", "set_follow_up")},
     (DRAFTING, "start_follow_up"): "plan.follow_up_needs_approved",
+    (ACTIVE, "adjust_plan"): "plan.locked",
 }
 
 
 def test_table_is_the_contract() -> None:
     got: dict[str, list[tuple[set[Phase], Phase | None]]] = {}
     for t in TABLE:
+        if t.plan_types == ("SPLPTLRV",) and t.command == "send_invitation":
+            assert t.sources == (OPENED,) and t.dest is INVITED
+            continue
         got.setdefault(t.command, []).append((set(t.sources), t.dest))
+        assert (t.discharge_only, t.plan_types) == ONLY_IN.get(t.command, (False, ()))
     assert got == CONTRACT
     refusals = {(p, t.command): r for t in TABLE for p, r in t.refused_in.items()}
     assert refusals == PHASE_REFUSALS
@@ -103,8 +123,24 @@ def test_row_target_and_allowed_agree(phase: Phase, command: str) -> None:
     if row is not None:
         expected = phase if row.dest is None else row.dest
         assert states.target(phase, command) is expected
+    elif command in ONLY_IN:  # not a command of a plain SIP case at all
+        assert states.refusal_in(phase, command) is None
     else:
         assert states.refusal_in(phase, command) == PHASE_REFUSALS.get((phase, command))
+
+
+def test_rows_of_some_kinds_of_case_only() -> None:
+    """The discharge chain exists in a discharge case only, the adjustment and the invitation
+    from opened in a samordnad vårdplan only (DOMAIN.md §10, §15)."""
+    spu, vardplan = ("SPU", True), ("SPLPTLRV", False)
+    assert "record_discharge" in states.allowed_commands(ACTIVE, spu)
+    assert "record_discharge" not in states.allowed_commands(ACTIVE)
+    assert "record_discharge" not in states.allowed_commands(ACTIVE, vardplan)
+    assert states.target(OPENED, "send_invitation", vardplan) is INVITED
+    assert states.row(OPENED, "send_invitation") is None
+    assert states.row(OPENED, "send_invitation", spu) is None
+    assert states.refusal_in(ACTIVE, "adjust_plan", vardplan) == "plan.locked"
+    assert "adjust_plan" in states.allowed_commands(DRAFTING, vardplan)
 
 
 # One case walked to each open phase, and for each command the phase does not allow (and does

@@ -23,7 +23,9 @@ from sipcore._engine import Decision, decide, evolve, rulebook
 from sipcore._engine.decide import decided
 from sipcore._engine.explain import Explanation, explain
 from sipcore.commands import (
+    Care,
     CloseReason,
+    CompulsoryCare,
     ConsentForm,
     DeclineCase,
     Giver,
@@ -38,15 +40,18 @@ from sipcore.commands import (
 )
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
+from sipcore.discharge import NO_DISCHARGE, Discharge
 from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import Declaration, Event, OpeningEvent
 from sipcore.findings import Finding
+from sipcore.liability import Liability, payment_liability
 from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
 from sipcore.plan import NoteView, PlanVersion
 from sipcore.profiles import Profile, Stamp
 from sipcore.states import CLOSED, Phase
+from sipcore.vardplan import Adjustment
 
 __all__ = ["Outcome", "SipCase"]
 
@@ -88,6 +93,8 @@ class SipCase:
     meetings: tuple[Meeting, ...] = ()
     versions: tuple[PlanVersion, ...] = ()
     guardians: tuple[str, ...] | None = None  # as updated; None: as declared
+    discharge: Discharge = NO_DISCHARGE  # the discharge chain (DOMAIN.md §10)
+    adjustments: tuple[Adjustment, ...] = ()  # of a samordnad vårdplan (DOMAIN.md §10.4)
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
 
     # --- creating a case ---------------------------------------------------------------------
@@ -103,16 +110,24 @@ class SipCase:
         initiated_by: Initiator,
         unit: str,
         discharge_notice_at: dt.datetime | None = None,
+        admitted_at: dt.datetime | None = None,
+        care: Care = "somatic",
+        compulsory_care: CompulsoryCare | None = None,
     ) -> SipCase:
         """Open a case for ``person`` with the declared ``units`` (id → principal), opened by
-        ``unit`` on the initiative of ``initiated_by``; ``discharge_notice_at`` (when the notice
-        that the patient is utskrivningsklar was sent) makes it a discharge SIP.
+        ``unit`` on the initiative of ``initiated_by``. ``admitted_at`` (the patient's admission
+        to inpatient care of ``care``, ``somatic`` or ``psychiatric``) or, as in version 1,
+        ``discharge_notice_at`` (when the notice that the patient is utskrivningsklar was sent)
+        makes it a discharge case, plan type ``SPU``; ``compulsory_care`` (``LPT`` or ``LRV``)
+        makes the plan a samordnad vårdplan, ``SPLPTLRV`` (DOMAIN.md §10).
 
         Bad input (:class:`~sipcore.errors.InputError`): a naive time, an unknown unit or
-        value, a birth date after the opening, a discharge notice after ``at``."""
+        value, a birth date after the opening, an admission or a discharge notice after ``at``,
+        a discharge notice before the admission."""
         return cls._open(at, profile, person, units, {
             "initiated_by": initiated_by, "unit": unit,
-            "discharge_notice_at": discharge_notice_at,
+            "discharge_notice_at": discharge_notice_at, "admitted_at": admitted_at,
+            "care": care, "compulsory_care": compulsory_care,
         })
 
     @classmethod
@@ -139,6 +154,12 @@ class SipCase:
         notice = command.discharge_notice_at
         if notice is not None and notice > at:
             raise InputError("discharge_notice_at", "a time at or before the opening (at)", notice)
+        admitted = command.admitted_at
+        if admitted is not None and admitted > at:
+            raise InputError("admitted_at", "a time at or before the opening (at)", admitted)
+        if admitted is not None and notice is not None and notice < admitted:
+            raise InputError("discharge_notice_at", "a time at or after the admission "
+                             f"(admitted_at {admitted.isoformat()})", notice)
         event = OpeningEvent(
             1, at, command, states.OPENED, profile.stamp,
             unit=command.unit, declaration=declaration,
@@ -170,7 +191,7 @@ class SipCase:
             )
         case = cls(profile, states.OPENED, [])
         evolve(case, first)
-        moves = rulebook(profile).moves
+        moves = rulebook(profile).moves_of(case.case_kind)
         for i, event in enumerate(items[1:], start=1):
             if event.seq != i + 1:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
@@ -336,8 +357,10 @@ class SipCase:
 
     @property
     def is_discharge(self) -> bool:
-        """A discharge SIP (Lag 2017:612): opened with ``discharge_notice_at``."""
-        return self.discharge_notice_at is not None
+        """A discharge case (Lag 2017:612): opened with ``admitted_at`` or, as in version 1,
+        ``discharge_notice_at``."""
+        a = cast(OpenCase, self._events[0].args)
+        return a.admitted_at is not None or a.discharge_notice_at is not None
 
     @property
     def latest_at(self) -> dt.datetime:
@@ -419,7 +442,7 @@ class SipCase:
         book = rulebook(self.profile_for(local_date(aware("at", at))))
         return {
             command: tuple(r.id for r, _, _ in move.checks)
-            for (phase, command), move in book.moves.items()
+            for (phase, command), move in book.moves_of(self.case_kind).items()
             if phase is self.phase
         }
 
@@ -510,13 +533,14 @@ class SipCase:
 
     def hold_meeting(
         self, *, at: dt.datetime, participants: Ids, person_present: bool = True,
-        child_view: str | None = None,
+        child_view: str | None = None, patient_view: str | None = None,
     ) -> Outcome:
         """Hold the SIP meeting: version 1 of the plan is drawn up. Refuses with:
-        ``consent.required``, ``consent.scope``, ``meeting.child_view``."""
+        ``consent.required``, ``consent.scope``, ``meeting.child_view``; in a samordnad
+        vårdplan ``meeting.patient_view`` (the patient's view of the interventions)."""
         return self._run("hold_meeting", at, {
             "participants": participants, "person_present": person_present,
-            "child_view": child_view,
+            "child_view": child_view, "patient_view": patient_view,
         })
 
     def add_need(self, *, at: dt.datetime, text: str) -> Outcome:
@@ -552,8 +576,9 @@ class SipCase:
 
     def approve_plan(self, *, at: dt.datetime, by: str, with_person: bool = True) -> Outcome:
         """Approve the draft: it is locked. Refuses with: ``consent.required``,
-        ``plan.documented``, ``plan.contents``, ``plan.approver``; advice
-        ``plan.goal_horizons`` (must in Jönköping), ``plan.with_person``."""
+        ``plan.documented``, ``plan.contents``, ``plan.approver``, in a samordnad vårdplan
+        ``plan.adjusted_by_units``; advice ``plan.goal_horizons`` (must in Jönköping),
+        ``plan.with_person``."""
         return self._run("approve_plan", at, {"by": by, "with_person": with_person})
 
     def start_follow_up(self, *, at: dt.datetime, participants: Ids = ()) -> Outcome:
@@ -575,6 +600,87 @@ class SipCase:
     def close_case(self, *, at: dt.datetime, reason: CloseReason | None = None) -> Outcome:
         """Close the case with its reason. Refuses with: ``case.close_reason``."""
         return self._run("close_case", at, {"reason": reason})
+
+    # --- discharge from inpatient care (DOMAIN.md §10)
+
+    @property
+    def admitted_at(self) -> dt.datetime | None:
+        """When the patient was admitted to inpatient care (a discharge case)."""
+        return cast(OpenCase, self._opening.args).admitted_at
+
+    @property
+    def care(self) -> Care:
+        """The inpatient care the patient is discharged from: ``somatic`` or ``psychiatric``."""
+        return cast(OpenCase, self._opening.args).care
+
+    @property
+    def compulsory_care(self) -> CompulsoryCare | None:
+        return cast(OpenCase, self._opening.args).compulsory_care
+
+    @property
+    def plan_type(self) -> str:
+        """``SPLPTLRV`` (opened with ``compulsory_care``), ``SPU`` (a discharge case) or
+        ``SIP``: Inera's TypeOfCarePlan codes."""
+        return self.case_kind[0]
+
+    @property
+    def case_kind(self) -> tuple[str, bool]:
+        """(plan type, discharge case or not): what the rulebook's moves are chosen by."""
+        a = cast(OpenCase, self._events[0].args)
+        discharge = a.admitted_at is not None or a.discharge_notice_at is not None
+        if a.compulsory_care is not None:
+            return ("SPLPTLRV", discharge)
+        return ("SPU", True) if discharge else ("SIP", False)
+
+    def payment_liability(self, as_of: dt.datetime) -> Liability:
+        """The municipality's payment liability as of ``as_of`` (Lag 2017:612 5 kap. 3–4 §§,
+        DOMAIN.md §10.3): ``liable_from``, ``liable_days``, or the ``missing`` step and its
+        section."""
+        return payment_liability(self, as_of)
+
+    def units_of_version(self, number: int) -> tuple[str, ...]:
+        """The units that took part in the meeting that opened plan version ``number`` (a
+        follow-up that names none: those of the meeting before it)."""
+        for meeting in reversed(self.meetings[:number]):
+            if meeting.participants:
+                return meeting.participants
+        return ()
+
+    def send_admission_notice(
+        self, *, at: dt.datetime, to: Ids, assessed_at: dt.datetime | None = None
+    ) -> Outcome:
+        """Send the inskrivningsmeddelande to the municipality and the region's open care
+        (``assessed_at``: when the physician judged that the patient may need insatser, if
+        later than the admission). Refuses with: ``transition.not_allowed`` outside a
+        discharge case."""
+        return self._run("send_admission_notice", at, {"to": to, "assessed_at": assessed_at})
+
+    def appoint_fast_vardkontakt(self, *, at: dt.datetime, person: str, unit: str) -> Outcome:
+        """Appoint the patient's fast vårdkontakt, who is also the coordinator (until
+        ``appoint_coordinator`` names someone else). Refuses with:
+        ``discharge.fast_vardkontakt_unit``, ``transition.not_allowed`` outside a discharge
+        case."""
+        return self._run("appoint_fast_vardkontakt", at, {"person": person, "unit": unit})
+
+    def notify_discharge_ready(self, *, at: dt.datetime, to: Ids) -> Outcome:
+        """Notify the units that the patient is utskrivningsklar (sent at ``at``). Refuses
+        with: ``transition.not_allowed`` outside a discharge case."""
+        return self._run("notify_discharge_ready", at, {"to": to})
+
+    def record_discharge(self, *, at: dt.datetime) -> Outcome:
+        """The patient leaves inpatient care at ``at`` (the SIP goes on). Refuses with:
+        ``transition.not_allowed`` outside a discharge case."""
+        return self._run("record_discharge", at, {})
+
+    def transfer_information(self, *, at: dt.datetime, to: Ids) -> Outcome:
+        """Transfer the information the units need at discharge. Refuses with:
+        ``transition.not_allowed`` outside a discharge case."""
+        return self._run("transfer_information", at, {"to": to})
+
+    def adjust_plan(self, *, at: dt.datetime, unit: str) -> Outcome:
+        """A unit adjusts the draft of a samordnad vårdplan (not an edit). Refuses with:
+        ``plan.locked``, ``transition.not_allowed`` outside a samordnad vårdplan."""
+        return self._run("adjust_plan", at, {"unit": unit})
 
 
 def _command_name(command: object) -> str:
@@ -626,4 +732,5 @@ _CLOSURE_REASONS = {
 _READ_FROM_EVENTS = (
     "person", "opened_at", "opened_by", "initiated_by", "discharge_notice_at", "closed_at",
     "closure_reason", "decline_reason", "consent_refused_at", "voided_at", "notified",
+    "admitted_at", "care", "compulsory_care", "plan_type",
 )

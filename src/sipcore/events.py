@@ -85,6 +85,7 @@ class Event:
             "args": {
                 f.name: f.metadata["kind"].dump(getattr(self.args, f.name))
                 for f in attrs.fields(type(self.args))
+                if not f.metadata["added"] or getattr(self.args, f.name) != f.default
             },
             "phase": str(self.phase),
             "profile": self.profile,

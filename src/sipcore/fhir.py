@@ -748,7 +748,7 @@ class _Export:
 
     def obligation(self, obligation: Obligation) -> Task:
         kind, status = obligation.kind, obligation.status
-        due: dt.datetime | dt.date = getattr(obligation, "due_at", None) or obligation.due
+        due: dt.datetime | dt.date | None = obligation.due_at or obligation.due
         return Task(
             status=_OBLIGATION_STATUS[status],
             businessStatus=_concept(_SIPCORE + "obligation-status", status,

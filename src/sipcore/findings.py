@@ -77,6 +77,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
                             "the follow-up {date} is not after {date2}"),
     "without_person": ("godkänd utan den enskilde", "approved without the person"),
     "phase": ("i fasen {value}", "in phase {value}"),
+    "not_adjusted": ("inte justerad av {units}", "not adjusted by {units}"),
 }
 
 # The names of what may be missing, in each language (arguments, plan parts, steps).
@@ -85,6 +86,8 @@ _PARTS: dict[str, tuple[str, str]] = {
     "journal_ref": ("journalhänvisning (journal_ref)", "journal reference (journal_ref)"),
     "reason": ("skäl (reason)", "reason"),
     "child_view": ("barnets syn (child_view)", "the child's view (child_view)"),
+    "patient_view": ("patientens inställning (patient_view)",
+                     "the patient's view (patient_view)"),
     "substitute": ("ersättare (substitute)", "substitute"),
     "need": ("behov", "need"),
     "intervention": ("insats med ansvarig enhet", "intervention with a responsible unit"),

@@ -150,6 +150,7 @@ class Meeting:
     participants = Given[tuple[str, ...]]()
     person_present = Given[bool](default=True)
     child_view = Given[str | None](default=None)
+    patient_view = Given[str | None](default=None)  # a samordnad vårdplan's (DOMAIN.md §10.4)
 
     @property
     def kind(self) -> str:

@@ -149,6 +149,14 @@ def declare(
 
 def registry() -> Mapping[str, Rule]:
     """Every rule, keyed by id, in declaration order."""
-    from sipcore import closing, consent, meeting, parties, plan  # noqa: F401  (they declare)
+    from sipcore import (  # noqa: F401  (they declare)
+        closing,
+        consent,
+        discharge,
+        meeting,
+        parties,
+        plan,
+        vardplan,
+    )
 
     return _REGISTRY

@@ -7,6 +7,14 @@ table), who may answer an invitation (``invitation.not_invited``), then every ru
 command under the profile in force, together. An allowed command's decision holds the event to
 record: its acting unit, KVÅ code and units to notify come from :data:`sipcore.states.EFFECTS`,
 its phase from firing the shared machine.
+
+Two parts of the order read the kind of case (DOMAIN.md §10): what the arguments say against
+the case's history (a discharge before the notice that the patient is utskrivningsklar) is bad
+input too, raised once the phase allows the command (by its entry in
+:data:`sipcore.discharge.CASE_INPUT`), so that a closed case is ``case.closed`` and a case
+without the command ``transition.not_allowed`` first; and the phase check reads the moves the rulebook compiled for the case's kind (its plan type, and whether it
+is a discharge case): a table row marked ``discharge_only`` or with ``plan_types`` exists only
+in those cases, so its command is ``transition.not_allowed`` in any other.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from sipcore._engine.machine import destination
 from sipcore._engine.rulebook import Move, rulebook
 from sipcore.commands import AnswerInvitation, Command, aware, build
 from sipcore.deadlines import local_date
+from sipcore.discharge import CASE_INPUT
 from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.events import Event
 from sipcore.findings import Finding
@@ -96,9 +105,13 @@ def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Dec
     latest = case.latest_at
     if at < latest:
         return at, Refusal(command, (_time_order(at, latest),)), (), None
-    move = book.moves.get((phase, command))
+    kind = case.case_kind
+    move = book.moves_of(kind).get((phase, command))
     if move is None:
-        return at, _phase_refusal(command, phase, day, book.region), (), None
+        return at, _phase_refusal(command, phase, day, book.region, kind), (), None
+    against = CASE_INPUT.get(command)
+    if against is not None:  # what the arguments say against the case's history: bad input
+        against(case, at, args)
     if type(args) is AnswerInvitation and args.unit not in case.invitations[-1].invitees:
         return at, Refusal(command, (_not_invited(args.unit),)), (), None
     failed, advice = _check(move, Context(case, profile, at, day, command, args), book.region)
@@ -134,15 +147,17 @@ def _event(
         acting = case.coordinator.unit
     else:
         acting = case.opened_by
-    kva = effect.kva_discharge if case.is_discharge else effect.kva
+    kva = effect.kva_for(case.plan_type)
     dest = destination(command, phase) if move.changes_phase else phase
     return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva)
 
 
-def _phase_refusal(command: str, phase: Phase, day: dt.date, region: str | None) -> Refusal:
-    refused = states.refusal_in(phase, command)
+def _phase_refusal(
+    command: str, phase: Phase, day: dt.date, region: str | None, kind: states.Kind
+) -> Refusal:
+    refused = states.refusal_in(phase, command, kind)
     if refused is None:
-        return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase))
+        return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase, kind))
     from sipcore.findings import Detail
 
     finding = _RULES[refused].finding(Detail("phase", value=str(phase)), day=day, region=region)

@@ -24,12 +24,14 @@ from sipcore.profiles.model import (
     DURATION_UNITS,
     DURATIONS,
     LEVELS,
+    LIABILITIES,
     NATIONAL,
     PARAMETERS,
     PHASES,
     PRINCIPALS,
     PROFILE_RULES,
     Duration,
+    LiabilityStart,
     PhaseName,
     Step,
 )
@@ -171,6 +173,24 @@ def _read_duration(t: Table) -> Duration | None:
     raise AssertionError(unit)  # pragma: no cover - choice() admits only DURATION_UNITS
 
 
+def _read_liability(t: Table) -> LiabilityStart | None:
+    """When the payment liability begins (``days``, ``days_after_noon``, ``noon`` as a TOML
+    local time, e.g. 12:00:00); ``None`` where ``absent = true``."""
+    if t.boolean("absent", False):
+        for key in ("days", "days_after_noon", "noon"):
+            if key in t:
+                t.fail(key, "no days or noon where absent = true", t.data[key])
+        return None
+    days = t.count("days")
+    later = t.count("days_after_noon")
+    if later < days:
+        t.fail("days_after_noon", f"a number of days at least days ({days})", later)
+    noon = t.raw("noon", "a local time, e.g. 12:00:00 (without quotes)")
+    if not isinstance(noon, dt.time) or noon.tzinfo is not None:
+        t.fail("noon", "a local time, e.g. 12:00:00 (without quotes)", noon)
+    return LiabilityStart(days, later, noon)
+
+
 def _read_steps(
     t: Table, context: _Context, valid_from: dt.date, table_source: str | None
 ) -> tuple[Step, ...]:
@@ -241,6 +261,10 @@ def _read_param(
     elif name in DURATIONS:
         t.only(("amount", "unit", "rolls", "absent", *keys))
         value = _read_duration(t)
+        cited = value is not None
+    elif name in LIABILITIES:
+        t.only(("days", "days_after_noon", "noon", "absent", *keys))
+        value = _read_liability(t)
         cited = value is not None
     elif name == "invitation_answer_principals":
         t.only(("value", *keys))

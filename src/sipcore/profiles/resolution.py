@@ -32,6 +32,7 @@ from sipcore.profiles.model import (
     ChildConsent,
     Duration,
     Level,
+    LiabilityStart,
     Principal,
     Profile,
     Step,
@@ -99,6 +100,9 @@ def _resolve(f: ProfileFile, lookup: _Lookup, known: Iterable[str]) -> _Resolved
 def _value_json(value: object) -> object:
     if isinstance(value, Duration):
         return {"amount": value.amount, "unit": value.unit, "rolls": value.rolls}
+    if isinstance(value, LiabilityStart):
+        return {"days": value.days, "days_after_noon": value.days_after_noon,
+                "noon": value.noon.isoformat()}
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -168,6 +172,8 @@ def _build(
         ),
         documents=MappingProxyType({**inherited, **{d.key: d for d in f.documents.values()}}),
         previous_hashes=f.previous_hashes,
+        payment_liability_somatic=_liability(value("payment_liability_somatic")),
+        payment_liability_psychiatric=_liability(value("payment_liability_psychiatric")),
     )
 
 
@@ -178,6 +184,11 @@ def _steps(value: tuple[object, ...]) -> tuple[Step, ...]:
 
 def _duration(value: object) -> Duration | None:
     assert value is None or isinstance(value, Duration)
+    return value
+
+
+def _liability(value: object) -> LiabilityStart | None:
+    assert value is None or isinstance(value, LiabilityStart)
     return value
 
 

@@ -84,6 +84,7 @@ class ExpectObligation:
     status: str
     unit: str | None = None
     due: dt.date | None = None
+    due_at: dt.datetime | None = None  # where it is due at a time (version 2)
 
     @property
     def where(self) -> str:
@@ -92,6 +93,8 @@ class ExpectObligation:
             selected.append(f"unit {self.unit}")
         if self.due is not None:
             selected.append(f"due {self.due}")
+        if self.due_at is not None:
+            selected.append(f"due_at {self.due_at.isoformat()}")
         return f"expect_obligation {self.index} ({', '.join(selected)})"
 
 
@@ -105,6 +108,11 @@ class Expect:
     plan_version: int | None = None
     voided_notes: int | None = None
     notified: tuple[str, ...] | None = None
+    # --- discharge from inpatient care (DOMAIN.md §9 v2, §10)
+    plan_type: str | None = None
+    liable_from: dt.date | bool | None = None  # False: no liability
+    liable_days: int | None = None  # not checked where liable_from is false (§15)
+    liability_as_of: dt.datetime | None = None  # default: the last step's at
 
 
 @attrs.frozen
@@ -135,9 +143,10 @@ class ObligationView:
 
     kind: str
     unit: str | None
-    due: dt.date
+    due: dt.date | None
     status: str
     met_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
 
 
 @attrs.frozen

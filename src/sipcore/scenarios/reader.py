@@ -7,6 +7,7 @@ The tables are read by the same reader as profiles (:mod:`sipcore._toml`).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,7 @@ from sipcore.scenarios.model import (
     Step,
 )
 from sipcore.scenarios.runner import resolve_profile
+from sipcore.states import PLAN_TYPES
 
 __all__ = ["load_scenario", "scenario_files"]
 
@@ -42,8 +44,9 @@ _TOP_KEYS = ("name", "profile", "source", "person", "units", "step", "expect_obl
 _PERSON_KEYS = ("birth_date", "guardians")
 _UNIT_KEYS = ("principal",)
 _STEP_KEYS = ("at", "do", "expect_phase", "expect_error", "expect_advice")
-_OBLIGATION_KEYS = ("as_of", "kind", "unit", "due", "status")
-_EXPECT_KEYS = ("phase", "closure_reason", "kva", "plan_version", "voided_notes", "notified")
+_OBLIGATION_KEYS = ("as_of", "kind", "unit", "due", "status", "due_at")
+_EXPECT_KEYS = ("phase", "closure_reason", "kva", "plan_version", "voided_notes", "notified",
+                "plan_type", "liable_from", "liable_days", "liability_as_of")
 _COMMANDS = tuple(COMMAND_ARGS)  # open_case first
 _FREE_KEYS = "record_preferences"  # its keys are free fields (place, interpreter, …)
 
@@ -292,6 +295,7 @@ def _read_obligations(top: Table, declared: Mapping[str, str]) -> tuple[ExpectOb
             t.choice("status", STATUSES),
             _unit(t, "unit", t.data["unit"], declared) if "unit" in t else None,
             t.date("due", _DATE) if "due" in t else None,
+            t.aware("due_at", _AWARE) if "due_at" in t else None,
         ))
     return tuple(found)
 
@@ -310,4 +314,16 @@ def _read_expect(top: Table, declared: Mapping[str, str]) -> Expect:
         plan_version=t.count("plan_version", COUNT) if "plan_version" in t else None,
         voided_notes=t.count("voided_notes", COUNT) if "voided_notes" in t else None,
         notified=_units(t, "notified", declared) if "notified" in t else None,
+        plan_type=t.choice("plan_type", PLAN_TYPES) if "plan_type" in t else None,
+        liable_from=_liable_from(t) if "liable_from" in t else None,
+        liable_days=t.count("liable_days", COUNT) if "liable_days" in t else None,
+        liability_as_of=t.aware("liability_as_of", _AWARE) if "liability_as_of" in t else None,
     )
+
+
+def _liable_from(t: Table) -> dt.date | bool:
+    """A date, or ``false`` for no liability."""
+    value = t.raw("liable_from", "a date, e.g. 2026-03-05, or false (no liability)")
+    if value is False:
+        return False
+    return t.date("liable_from", "a date, e.g. 2026-03-05, or false (no liability)")

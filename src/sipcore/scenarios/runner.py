@@ -55,7 +55,7 @@ def resolve_profile(scenario: Scenario) -> Profile:
 
 def _views(case: SipCase, as_of: dt.datetime) -> tuple[ObligationView, ...]:
     return tuple(
-        ObligationView(o.kind, o.unit, o.due, o.status, o.met_at)
+        ObligationView(o.kind, o.unit, o.due, o.status, o.met_at, o.due_at)
         for o in case.obligations(as_of)
     )
 
@@ -158,6 +158,7 @@ class _Run:
             if v.kind == expected.kind
             and (expected.unit is None or v.unit == expected.unit)
             and (expected.due is None or v.due == expected.due)
+            and (expected.due_at is None or v.due_at == expected.due_at)
             and (v.status != "cancelled" or expected.status == "cancelled")
         )
         where = expected.where
@@ -193,11 +194,33 @@ class _Run:
             if wanted != actual:
                 self.failures.append(Failure(f"expect.{key}", _value_text(wanted),
                                              _value_text(actual)))
+        self.check_discharge(expect)
         if expect.notified is not None and sorted(expect.notified) != sorted(case.notified):
             self.failures.append(Failure(
                 "expect.notified", _value_text(list(expect.notified)) + " (any order)",
                 _value_text(list(case.notified)),
             ))
+
+
+    def check_discharge(self, expect: Expect) -> None:
+        """``plan_type``, and the payment liability as of ``liability_as_of`` (default: the
+        last step's ``at``): ``liable_from`` (``false``: none) and ``liable_days``."""
+        case = self.case
+        if expect.plan_type is not None and expect.plan_type != case.plan_type:
+            self.failures.append(Failure("expect.plan_type", expect.plan_type, case.plan_type))
+        if expect.liable_from is None and expect.liable_days is None:
+            return
+        as_of = expect.liability_as_of or self.scenario.steps[-1].at
+        found = case.payment_liability(as_of)
+        got = found.describe("en")
+        if expect.liable_from is False:
+            if found.liable:
+                self.failures.append(Failure("expect.liable_from", "no liability", got))
+            return
+        if expect.liable_from is not None and found.liable_from != expect.liable_from:
+            self.failures.append(Failure("expect.liable_from", str(expect.liable_from), got))
+        elif expect.liable_days is not None and found.liable_days != expect.liable_days:
+            self.failures.append(Failure("expect.liable_days", str(expect.liable_days), got))
 
 
 def _expected_refusal(ids: tuple[str, ...]) -> str:
