@@ -25,6 +25,7 @@ __all__ = [
     "Event",
     "Finding",
     "InputError",
+    "Liability",
     "Obligation",
     "Outcome",
     "Person",
@@ -42,6 +43,7 @@ __all__ = [
     "__version__",
     "events_from_json",
     "events_to_json",
+    "liabilities",
     "load_profile",
     "obligations_due",
     "rule_catalogue",
@@ -67,6 +69,8 @@ _WHERE = {
     "TransitionNotAllowed": "sipcore.errors",
     "Obligation": "sipcore.obligations",
     "obligations_due": "sipcore.obligations",
+    "Liability": "sipcore.liability",
+    "liabilities": "sipcore.liability",
     "Outcome": "sipcore.case",
     "SipCase": "sipcore.case",
     "Phase": "sipcore.states",
@@ -88,6 +92,7 @@ if TYPE_CHECKING:
         TransitionNotAllowed,
     )
     from sipcore.events import Event, events_from_json, events_to_json
+    from sipcore.liability import Liability, liabilities
     from sipcore.obligations import Obligation, obligations_due
     from sipcore.plan import PlanVersion
     from sipcore.profiles import Duration, Profile, load_profile
