@@ -8,13 +8,14 @@ command under the profile in force, together. An allowed command's decision hold
 record: its acting unit, KVÅ code and units to notify come from :data:`sipcore.states.EFFECTS`,
 its phase from firing the shared machine.
 
-Two parts of the order read the kind of case (DOMAIN.md §10): what the arguments say against
+Two parts of the order read the kind of case (DOMAIN.md §10). What the arguments say against
 the case's history (a discharge before the notice that the patient is utskrivningsklar) is bad
 input too, raised once the phase allows the command (by its entry in
 :data:`sipcore.discharge.CASE_INPUT`), so that a closed case is ``case.closed`` and a case
-without the command ``transition.not_allowed`` first; and the phase check reads the moves the rulebook compiled for the case's kind (its plan type, and whether it
-is a discharge case): a table row marked ``discharge_only`` or with ``plan_types`` exists only
-in those cases, so its command is ``transition.not_allowed`` in any other.
+without the command ``transition.not_allowed`` first. And the phase check reads the moves the
+rulebook compiled for the case's kind (its plan type, and whether it is a discharge case): a
+table row marked ``discharge_only`` or with ``plan_types`` exists only in those cases, so its
+command is ``transition.not_allowed`` in any other.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from sipcore.scenarios.model import (
     StepOutcome,
 )
 
-__all__ = ["resolve_profile", "run_scenario", "step_outcomes"]
+__all__ = ["resolve_profile", "run_scenario", "scenario_case", "step_outcomes"]
 
 
 def resolve_profile(scenario: Scenario) -> Profile:
@@ -262,3 +262,12 @@ def step_outcomes(scenario: Scenario, profile: Profile) -> tuple[StepOutcome, ..
     due date, status) as of its ``at``. Outcomes under two profiles compare with ``==``, step
     by step (``passed`` says whether the step met the file's expectations)."""
     return run_scenario(scenario, profile).steps
+
+
+def scenario_case(scenario: Scenario, profile: Profile | None = None) -> SipCase:
+    """The case ``scenario``'s steps leave (every step run, a refused one changing nothing),
+    under its own profile or ``profile``: what ``sipcore liability`` reads."""
+    run = _Run(scenario, resolve_profile(scenario) if profile is None else profile)
+    for step in scenario.steps[1:]:
+        run.step(step)
+    return run.case
