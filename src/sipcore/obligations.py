@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, Protocol, TypeVa
 
 import attrs
 
-from sipcore.deadlines import local_date
+from sipcore.deadlines import local_date, stockholm
 from sipcore.errors import SipError
 from sipcore.findings import Source
 from sipcore.legal import Cite
@@ -287,8 +287,14 @@ def _met(term: _Open, event: Event) -> None:
     physician made the assessment is due 24 hours after that (Lag 2017:612 2 kap. 3 §)."""
     assessed = getattr(event.args, "assessed_at", None)
     if term.kind.counts_from == "admission" and assessed is not None:
-        term.due_at = assessed + ADMISSION_NOTICE_WITHIN
+        term.due_at = _elapsed(assessed, ADMISSION_NOTICE_WITHIN)
         term.due = local_date(term.due_at)
+
+
+def _elapsed(start: dt.datetime, span: dt.timedelta) -> dt.datetime:
+    """``span`` of elapsed time after ``start`` (an aware datetime's own arithmetic counts wall
+    clock time, an hour off across a change of summer time), as a Stockholm time."""
+    return (start.astimezone(dt.UTC) + span).astimezone(stockholm())
 
 
 def _advance(now: _Reading, event: Event, found: list[_Open]) -> None:
@@ -331,7 +337,7 @@ def _started(
         admitted = getattr(event.args, "admitted_at", None)
         if admitted is None:
             return []
-        due_at = admitted + ADMISSION_NOTICE_WITHIN
+        due_at = _elapsed(admitted, ADMISSION_NOTICE_WITHIN)
         return [_Open(kind, opener, local_date(due_at), event.at, scope, due_at)]
     if counts_from == "discharge":
         region = next((u for u in event.args.to  # type: ignore[attr-defined]
