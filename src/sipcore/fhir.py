@@ -501,7 +501,8 @@ class _Export:
         """Every coordinator appointed, in order: (when, person, unit)."""
         return [
             (e.at, e.args.person, e.args.unit)  # type: ignore[attr-defined]
-            for e in self.case.events if e.command == "appoint_coordinator"
+            for e in self.case.events
+            if e.command in ("appoint_coordinator", "appoint_fast_vardkontakt")
         ]
 
     def coordinator_at(self, at: dt.datetime) -> str | None:
