@@ -96,3 +96,13 @@ def test_one_case_that_cannot_be_computed_does_not_break_the_regions_list() -> N
     assert [case for case, _ in due] == [good] * len(due) and len(due) >= 1
     assert [case for case, _ in due.uncomputable] == [broken]
     assert isinstance(due.uncomputable[0][1], OutOfRangeError)
+
+
+def test_the_discharge_invitation_limit_is_owed_from_2018_only() -> None:
+    """Lag (2017:612) is in force from 2018-01-01: a notice before then starts no limit."""
+    for notice, owed in ((at(2017, 12, 29, 10), False), (at(2018, 1, 2, 10), True)):
+        case = SipCase.open_case(at=notice + dt.timedelta(hours=1), profile=profile(),
+                                 units=UNITS, person=ADULT, initiated_by="staff", unit="vc",
+                                 discharge_notice_at=notice)
+        kinds = {o.kind for o in case.obligations(notice + dt.timedelta(hours=2))}
+        assert ("discharge_invitation" in kinds) is owed

@@ -15,22 +15,28 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil import tz as dateutil_tz
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sipcore.deadlines import (
+    DATA_FILE,
     FIRST_YEAR,
     LAST_YEAR,
     add_calendar_days,
     add_working_days,
+    data_file_text,
+    holidays_weekdays,
     is_working_day,
     local_date,
     non_working_weekdays,
+    read_data_file,
     roll_forward,
     working_days_between,
     working_days_in_year,
@@ -483,3 +489,170 @@ def test_import_builds_nothing() -> None:
         "assert d.is_working_day(date(2026, 6, 22)) and d._CALENDAR is not None\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_first_call_reads_the_shipped_table_without_holidays() -> None:
+    code = (
+        "import sys, sipcore.deadlines as d\n"
+        "from datetime import date\n"
+        "assert d.add_working_days(date(2026, 12, 23), 1) == date(2026, 12, 28)\n"
+        "assert not [m for m in sys.modules if m.startswith('holidays')], 'holidays imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- the shipped table, checked against holidays --------------------------------------------------
+
+
+def test_the_shipped_table_is_what_holidays_gives() -> None:
+    """src/sipcore/data/nonworking_weekdays.txt is exactly what ``python -m sipcore.deadlines``
+    makes from holidays today: a holidays upgrade that changes Sweden, or an edit by hand,
+    fails here (regenerate the file and review the difference against the statute)."""
+    shipped = Path(DATA_FILE).read_text(encoding="utf-8")
+    made = holidays_weekdays()
+    assert read_data_file(shipped) == made
+    assert data_file_text(made) == shipped
+    assert non_working_weekdays() == made
+
+
+def test_the_regeneration_command_prints_the_shipped_table() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sipcore.deadlines"], check=True, capture_output=True
+    )
+    assert done.stdout.decode("utf-8") == Path(DATA_FILE).read_text(encoding="utf-8")
+
+
+def test_the_table_reader_keeps_every_day_and_skips_comments() -> None:
+    text = "# a comment\n\n1990 0101 1231\n2100 0106\n"
+    assert read_data_file(text) == [date(1990, 1, 1), date(1990, 12, 31), date(2100, 1, 6)]
+    assert read_data_file(data_file_text([date(2100, 1, 6), date(1990, 1, 1)])) == [
+        date(1990, 1, 1), date(2100, 1, 6)
+    ]
+
+
+# --- local dates of other tzinfo implementations ------------------------------------------------
+
+
+DATEUTIL_STOCKHOLM = dateutil_tz.gettz("Europe/Stockholm")
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        # dateutil's own Europe/Stockholm: the wall date, also across both changes of 2026.
+        (datetime(2026, 1, 1, 0, 30, tzinfo=DATEUTIL_STOCKHOLM), date(2026, 1, 1)),  # 23:30 UTC
+        (datetime(2026, 12, 31, 23, 59, tzinfo=DATEUTIL_STOCKHOLM), date(2026, 12, 31)),
+        (datetime(2026, 3, 29, 0, 15, tzinfo=DATEUTIL_STOCKHOLM), date(2026, 3, 29)),
+        (datetime(2026, 3, 29, 23, 45, tzinfo=DATEUTIL_STOCKHOLM), date(2026, 3, 29)),  # CEST
+        (datetime(2026, 10, 25, 0, 30, tzinfo=DATEUTIL_STOCKHOLM), date(2026, 10, 25)),  # CEST
+        (datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=DATEUTIL_STOCKHOLM), date(2026, 10, 25)),
+        (datetime(2026, 6, 19, 0, 5, tzinfo=DATEUTIL_STOCKHOLM), date(2026, 6, 19)),  # 22:05 UTC
+        # fixed offsets from dateutil: the Stockholm date, not the wall date.
+        (datetime(2026, 12, 31, 20, 0, tzinfo=dateutil_tz.tzoffset("EST", -5 * 3600)),
+         date(2027, 1, 1)),
+        (datetime(2026, 12, 31, 17, 59, tzinfo=dateutil_tz.tzoffset("EST", -5 * 3600)),
+         date(2026, 12, 31)),
+        (datetime(2026, 6, 19, 1, 0, tzinfo=dateutil_tz.tzoffset("+05", 5 * 3600)),
+         date(2026, 6, 18)),  # 20:00 UTC the day before, 22:00 in Stockholm
+        (datetime(2026, 6, 18, 22, 0, tzinfo=dateutil_tz.tzutc()), date(2026, 6, 19)),
+        (datetime(2026, 6, 18, 21, 59, tzinfo=dateutil_tz.UTC), date(2026, 6, 18)),
+    ],
+)
+def test_local_date_of_a_dateutil_time(at: datetime, expected: date) -> None:
+    assert local_date(at) == expected
+    assert local_date(at) == local_date(at.astimezone(UTC))  # as the same instant in UTC
+    assert type(local_date(at)) is date
+
+
+def test_local_date_of_a_dateutil_time_agrees_with_zoneinfo_every_quarter_hour() -> None:
+    for day in (date(2026, 3, 28), date(2026, 3, 29), date(2026, 10, 25), date(2026, 12, 31)):
+        for minutes in range(0, 24 * 60, 15):
+            for fold in (0, 1):
+                wall = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
+                theirs = wall.replace(tzinfo=DATEUTIL_STOCKHOLM, fold=fold)
+                ours = wall.replace(tzinfo=STOCKHOLM, fold=fold)
+                if theirs.utcoffset() == ours.utcoffset():  # not in the skipped hour
+                    assert local_date(theirs) == local_date(ours) == day
+
+
+class BrokenZone(tzinfo):
+    """A tzinfo whose offset is not one (a day or more)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=25)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1))),  # UTC would be year 0
+        datetime(9999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-1))),
+        datetime(9999, 12, 31, 23, 30, tzinfo=UTC),  # Stockholm would be year 10000
+        datetime(1, 1, 1, 0, 30, tzinfo=dateutil_tz.tzoffset("X", 3600)),
+        datetime(9999, 12, 31, 23, 30, tzinfo=dateutil_tz.tzoffset("Y", -3600)),
+    ],
+)
+def test_local_date_at_the_ends_of_datetime_is_out_of_range(at: datetime) -> None:
+    with pytest.raises(OutOfRangeError) as info:
+        local_date(at)
+    assert info.value.argument == "at"
+
+
+def test_local_date_of_a_tzinfo_without_a_valid_offset() -> None:
+    with pytest.raises(InputError) as info:
+        local_date(datetime(2026, 6, 18, 12, 0, tzinfo=BrokenZone()))
+    assert info.value.argument == "at" and "UTC offset" in str(info.value)
+    assert not isinstance(info.value, OutOfRangeError)
+
+
+# --- every error names its argument ---------------------------------------------------------------
+
+
+OUT = date(2101, 1, 1)
+IN = date(2026, 6, 18)
+
+
+@pytest.mark.parametrize(
+    ("call", "argument", "error"),
+    [
+        (lambda: is_working_day(OUT), "d", OutOfRangeError),
+        (lambda: is_working_day("2026-06-18"), "d", InputTypeError),
+        (lambda: add_working_days(OUT, 1), "d", OutOfRangeError),
+        (lambda: add_working_days(datetime(2026, 6, 18, tzinfo=UTC), 1), "d", InputTypeError),
+        (lambda: add_working_days(IN, 1.0), "n", InputTypeError),
+        (lambda: add_working_days(IN, 10**6), "n", OutOfRangeError),
+        (lambda: add_working_days(IN, -(10**6)), "n", OutOfRangeError),
+        (lambda: working_days_between(OUT, IN), "start", OutOfRangeError),
+        (lambda: working_days_between(IN, OUT), "end", OutOfRangeError),
+        (lambda: working_days_between(date(1989, 12, 31), IN), "start", OutOfRangeError),
+        (lambda: working_days_between(IN, None), "end", InputTypeError),
+        (lambda: working_days_between(None, IN), "start", InputTypeError),
+        (lambda: roll_forward(OUT), "d", OutOfRangeError),
+        (lambda: roll_forward(LAST), "d", OutOfRangeError),  # nyårsafton: no next working day
+        (lambda: roll_forward(20260618), "d", InputTypeError),
+        (lambda: add_calendar_days(OUT, 1, statutory=False), "d", OutOfRangeError),
+        (lambda: add_calendar_days(IN, 10**6, statutory=False), "n", OutOfRangeError),
+        (lambda: add_calendar_days(LAST, 0, statutory=True), "n", OutOfRangeError),
+        (lambda: add_calendar_days(IN, "3", statutory=False), "n", InputTypeError),
+        (lambda: add_calendar_days(IN, 1, statutory="yes"), "statutory", InputTypeError),
+        (lambda: working_days_in_year(2101), "year", OutOfRangeError),
+        (lambda: working_days_in_year(1989), "year", OutOfRangeError),
+        (lambda: working_days_in_year("2026"), "year", InputTypeError),
+        (lambda: non_working_weekdays(1989, 2000), "start_year", OutOfRangeError),
+        (lambda: non_working_weekdays(1990, 2101), "end_year", OutOfRangeError),
+        (lambda: non_working_weekdays(1990.0, 2000), "start_year", InputTypeError),
+        (lambda: non_working_weekdays(1990, True), "end_year", InputTypeError),
+        (lambda: local_date(date(2026, 6, 18)), "at", InputTypeError),
+        (lambda: local_date(datetime(2026, 6, 18, 12, 0)), "at", InputError),
+    ],
+)
+def test_every_error_names_its_argument(
+    call: Callable[[], object], argument: str, error: type[InputError]
+) -> None:
+    with pytest.raises(error) as info:
+        call()
+    assert info.value.argument == argument
+    assert str(info.value).startswith(f"{argument}: expected ")

@@ -24,7 +24,10 @@ CHAIN = ("send_admission_notice", "appoint_fast_vardkontakt", "notify_discharge_
          "record_discharge", "transfer_information")
 
 
-def opened(when: dt.datetime = at(2026, 2, 26, 14, 30), **opening: Any) -> SipCase:
+OPENED_AT = at(2026, 2, 26, 14, 30)
+
+
+def opened(when: dt.datetime = OPENED_AT, **opening: Any) -> SipCase:
     opening.setdefault("admitted_at", when - dt.timedelta(minutes=30))
     return SipCase.open_case(at=when, profile=profile(), person=ADULT, units=UNITS,
                              initiated_by="staff", unit="avd", **opening)

@@ -97,7 +97,7 @@ def test_each_command_method_takes_the_arguments_of_its_class(command: str) -> N
 
 def test_open_case_takes_the_arguments_of_its_class() -> None:
     params = inspect.signature(SipCase.open_case).parameters
-    assert [n for n in params if n not in ("at", "profile", "person", "units")] == [
+    assert [n for n in params if n not in ("at", "profile", "person", "units", "case_id")] == [
         f.name for f in parameters("open_case")
     ]
 
@@ -222,3 +222,15 @@ def test_explain_refuses_an_event_of_another_case() -> None:
     with pytest.raises(InputError) as info:
         case.explain(other.events[-1])
     assert info.value.argument == "event"
+
+
+def test_a_snapshot_is_json_and_tells_equal_cases() -> None:
+    import json
+
+    case, clock = walk("consented", profile_name="vastmanland")
+    case.record_preferences(at=clock(), place="Hemma", languages=["arabiska", "svenska"])
+    case.withdraw_consent(at=clock())
+    text = json.dumps(case.snapshot(), allow_nan=False)
+    assert json.loads(text) == case.snapshot()
+    again = SipCase.replay(case.events)
+    assert again.snapshot() == case.snapshot() and again != case  # equal by value, not ==

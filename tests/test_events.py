@@ -3,19 +3,26 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import (
     ADULT,
     CHILD,
     COORDINATOR,
+    STOCKHOLM,
     UNITS,
     Clock,
     at,
@@ -26,8 +33,23 @@ from helpers import (
 )
 from sipcore import states
 from sipcore.case import SipCase
-from sipcore.errors import EventFormatError
-from sipcore.events import SCHEMA_VERSION, Event, events_from_json, events_to_json
+from sipcore.commands import COMMAND_ARGS, aware
+from sipcore.errors import EventFormatError, InputError, InputTypeError
+from sipcore.events import (
+    _QUIET,
+    _QUIET_SIZE,
+    MAX_JSON_CHARS,
+    SCHEMA_VERSION,
+    Event,
+    _event_from_dict,
+    _event_to_dict,
+    _quick_event,
+    _read_time,
+    _Stamps,
+    _time_text,
+    events_from_json,
+    events_to_json,
+)
 from sipcore.process import Units
 from sipcore.profiles import Stamp
 
@@ -197,7 +219,7 @@ DELETE = object()
 
 MALFORMED: list[tuple[str, Any, str]] = [
     # (path, value, the field the error names)
-    ("0.schema", 2, "events[0].schema"),
+    ("0.schema", 3, "events[0].schema"),
     ("3.schema", 99, "events[3].schema"),
     ("1.schema", "1", "events[1].schema"),
     ("1.schema", DELETE, "events[1].schema"),
@@ -250,7 +272,7 @@ def test_malformed_event_is_refused_naming_the_field(path: str, value: Any, fiel
         ("", "not JSON"),
         ('{"schema": 1}', "expected a JSON array"),
         ("[1]", "events[0]: expected an object"),
-        ('[{"schema": 2, "whatever": true}]', "unknown schema"),
+        ('[{"schema": 3, "whatever": true}]', "unknown schema"),
     ],
 )
 def test_malformed_json(text: str, message: str) -> None:
@@ -355,7 +377,14 @@ def test_events_stored_by_an_earlier_release_still_replay() -> None:
     back exactly as they were."""
     text = (Path(__file__).parent / "data" / "events_schema1_2026-11.json").read_text("utf-8")
     case = SipCase.replay(events_from_json(text))
-    assert json.loads(events_to_json(case.events)) == json.loads(text)
+    # Written back in schema 2: the same events, each with the case's derived identity.
+    written = json.loads(events_to_json(case.events))
+    assert {e["schema"] for e in written} == {2} and len({e["case"] for e in written}) == 1
+    assert [{k: v for k, v in e.items() if k not in ("schema", "case")} for e in written] == [
+        {k: v for k, v in e.items() if k != "schema"} for e in json.loads(text)
+    ]
+    assert SipCase.replay(events_from_json(events_to_json(case.events))).snapshot() == (
+        case.snapshot())
     assert case.phase is states.CLOSED and case.closure_reason == "consent_withdrawn"
     assert case.notified == ("hemtjanst", "bup") and case.kva == ("AU124", "AW010")
     assert case.voided_notes == 11 and [n.kind for n in case.notes(2)] == [
@@ -375,3 +404,316 @@ def test_the_declared_units_read_as_a_mapping() -> None:
         units["psyk"]
     assert hash(units) == hash(Units.of({"vc": "region", "hemtjanst": "municipality"}))
     assert units != Units.of({"vc": "region", "hemtjanst": "region"})
+
+
+# --- the JSON form: zones, strict JSON, bounds, one shape of preference fields -----------------
+
+
+def test_round_trip_keeps_each_time_in_its_zone() -> None:
+    """A time in a named zone comes back in that zone (not at a fixed offset), the zone's key
+    written after the offset as RFC 9557 does; a time at a fixed offset stays at it."""
+    case = lifecycle()
+    text = events_to_json(case.events)
+    assert '"2026-03-02T09:10:00+01:00[Europe/Stockholm]"' in text
+    back = events_from_json(text)
+    zoned = [(e.at, b.at) for e, b in zip(case.events, back, strict=True)]
+    zoned += [(e.args.meeting_at, b.args.meeting_at)  # type: ignore[attr-defined]
+              for e, b in zip(case.events, back, strict=True) if e.command == "send_invitation"]
+    assert len(zoned) == len(case.events) + 2
+    for written, read in zoned:
+        assert isinstance(written.tzinfo, ZoneInfo)
+        assert read.tzinfo is written.tzinfo and read.fold == written.fold and read == written
+    assert back[0].args.discharge_notice_at.tzinfo is STOCKHOLM  # type: ignore[attr-defined]
+    fixed = json.loads(text)
+    for item in fixed:
+        item["at"] = item["at"].split("[")[0]
+    for event in events_from_json(json.dumps(fixed)):
+        assert type(event.at.tzinfo) is dt.timezone
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-03-02T09:00:00+02:00[Europe/Stockholm]",  # not the zone's offset then
+        "2026-03-02T09:00:00+01:00[Mars/Olympus_Mons]",  # no such zone
+        "2026-03-02T09:00:00+01:00[../../../etc/passwd]",
+        "2026-03-02T09:00:00+01:00[Europe]",  # a folder of the database, not a zone
+        "2026-03-02T09:00:00[Europe/Stockholm]",  # the offset is required
+        "2026-03-02T09:00:00+01:00[]",
+        "[Europe/Stockholm]",
+        "0001-01-01T00:00:00+01:00",  # before datetime's range in UTC: once an OverflowError
+        "9999-12-31T23:59:59-01:00",
+        "9999-12-31T23:59:59+00:00[UTC]",
+        "1989-12-31T23:59:59+01:00",  # before the calendar's first day in Stockholm
+        "1990-01-01T00:30:00+02:00",  # 1989-12-31 23:30 in Stockholm
+        "2101-01-01T00:00:00+01:00",
+    ],
+)
+def test_times_outside_the_calendar_or_of_a_wrong_zone_are_refused(value: str) -> None:
+    for path, field in (("2.at", "events[2].at"), ("4.args.meeting_at", "meeting_at")):
+        data = events_json()
+        set_path(data, path, value)
+        with pytest.raises(EventFormatError) as info:
+            events_from_json(json.dumps(data))
+        assert field in str(info.value)
+
+
+def test_the_calendar_edges_and_an_ambiguous_zoned_time_are_read() -> None:
+    data = events_json()
+    set_path(data, "0.at", "1990-01-01T00:00:00+01:00")
+    set_path(data, "4.args.meeting_at", "2100-12-31T23:59:59+01:00")
+    set_path(data, "5.at", "2026-10-25T02:30:00+01:00[Europe/Stockholm]")  # the second 02:30
+    events = events_from_json(json.dumps(data))
+    assert events[0].at == dt.datetime(1989, 12, 31, 23, tzinfo=dt.UTC)
+    assert events[5].at == dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC)
+    assert events[5].at.utcoffset() == dt.timedelta(hours=1)  # kept at its offset, as the case does
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("2.args.valid_until", "9999-12-31"), ("2.args.valid_until", "0001-01-01"),
+     ("15.args.date", "2101-01-01"), ("15.args.date", "1989-12-31")],
+)
+def test_dates_outside_the_calendar_are_refused(path: str, value: str) -> None:
+    data = events_json()
+    assert data[15]["command"] == "set_follow_up"
+    set_path(data, path, value)
+    with pytest.raises(EventFormatError, match=r"events\[\d+\]\.args\.\w+: .*1990-01-01"):
+        events_from_json(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ab": 1},  # once read as the field a = "b"
+        ["ab"],
+        [["place"]],
+        [["place", "Hemma", "extra"]],
+        [[1, "Hemma"]],
+        [[" ", "Hemma"]],
+        [["place", None]],
+        [["place", {"x": 1}]],
+        [["languages", ["arabiska", ["svenska"]]]],
+        "place",
+    ],
+)
+def test_preference_fields_of_another_shape_are_refused(fields: Any) -> None:
+    data = events_json()
+    assert data[1]["command"] == "record_preferences"
+    set_path(data, "1.args.fields", fields)
+    with pytest.raises(EventFormatError, match=r"events\[1\]\.args\.fields"):
+        events_from_json(json.dumps(data))
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400"])
+def test_no_nan_or_infinity_is_read(token: str) -> None:
+    text = json.dumps(events_json()).replace("0.5", token, 1)
+    assert token in text
+    with pytest.raises(EventFormatError, match="not JSON"):
+        events_from_json(text)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_no_nan_or_infinity_is_recorded(value: float) -> None:
+    # The command refuses it as bad input naming the field, so no event can hold one.
+    case, clock = walk("opened")
+    for fields in ({"place": "Hemma", "pause_share": value}, {"shares": [0.5, value]}):
+        with pytest.raises(InputError) as info:
+            case.record_preferences(at=clock(), **fields)
+        assert info.value.argument.startswith("fields.")
+    assert len(case.events) == 1
+
+
+def test_preference_arguments_of_another_shape_are_refused() -> None:
+    from sipcore.commands import build
+
+    for bad in (["ab"], [("a", 1, 2)], "ab", 3, {"x": {"nested": 1}}):
+        with pytest.raises(InputError) as info:
+            build("record_preferences", {"fields": bad})
+        assert info.value.argument.startswith("fields")
+    assert build("record_preferences", {"fields": [("place", "Hemma")]}).fields == (
+        ("place", "Hemma"),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, '[{"a": ' * 50_000 + "1" + "}]" * 50_000,
+     "[" * 2_000],
+)
+def test_deep_nesting_is_refused_as_a_format_error(text: str) -> None:
+    with pytest.raises(EventFormatError, match="events: "):
+        events_from_json(text)
+
+
+def test_nesting_within_an_event_is_refused_by_its_field() -> None:
+    data = events_json()
+    set_path(data, "9.args.participants", [[[["psyk"]]]])
+    with pytest.raises(EventFormatError, match=r"events\[9\]\.args: participants: "):
+        events_from_json(json.dumps(data))
+
+
+def test_a_text_over_the_size_limit_is_refused_before_parsing() -> None:
+    text = events_to_json(lifecycle().events)
+    padded = text + " " * (MAX_JSON_CHARS - len(text))
+    assert len(events_from_json(padded)) == len(json.loads(text))
+    with pytest.raises(EventFormatError, match="MAX_JSON_CHARS"):
+        events_from_json(padded + " ")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[{"schema": 1' + "1" * 5_000 + "}]", "not JSON"),  # more digits than int() reads
+        (b"\xff[]", "not UTF-8"),
+        (None, "expected a JSON text"),
+    ],
+)
+def test_other_malformed_input_is_a_format_error(text: Any, message: str) -> None:
+    with pytest.raises(EventFormatError, match=message):
+        events_from_json(text)
+
+
+def test_bytes_are_read_as_utf8() -> None:
+    text = events_to_json(lifecycle().events)
+    assert events_from_json(text.encode("utf-8")) == events_from_json(text)
+
+
+def test_writing_other_objects_than_events_is_refused() -> None:
+    with pytest.raises(InputTypeError, match="events: "):
+        events_to_json([{"schema": 1}])  # type: ignore[list-item]
+
+
+def test_the_declaration_has_no_other_fields() -> None:
+    data = events_json()
+    set_path(data, "0.declaration.diagnosis", "secret")
+    with pytest.raises(EventFormatError, match=r"events\[0\]\.declaration\.diagnosis"):
+        events_from_json(json.dumps(data))
+
+
+# --- the quick path and the full path read alike ---------------------------------------------
+
+
+def canonical_items() -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for make in CASES.values():
+        items += json.loads(events_to_json(make().events))
+    return items
+
+
+ITEMS = canonical_items()
+
+
+def test_every_event_events_to_json_writes_takes_the_quick_path() -> None:
+    stamps = _Stamps()
+    for item in ITEMS:
+        quick = _quick_event(copy.deepcopy(item), stamps)
+        assert quick is not None, item["command"]
+        assert quick == _event_from_dict(item, "event", _Stamps())
+    assert {item["command"] for item in ITEMS} == set(COMMAND_ARGS)
+
+
+def count_calls(run: Callable[[], object]) -> int:
+    """How many Python functions ``run`` calls (C functions not counted)."""
+    calls = 0
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_reading_costs_a_few_python_calls_per_event() -> None:
+    """The quick path's cost, counted rather than timed: a few Python calls per event (the event,
+    its time, its arguments, the two constructors, a conversion or two), where the full path
+    makes about twenty. bench/events_json.py times it against json.loads."""
+    zoned = events_to_json(CASES["closed"]().events)
+    parsed = json.loads(zoned)
+    fixed = json.dumps([item | {"at": item["at"].split("[")[0]} for item in parsed])
+    count = len(parsed)
+    events_from_json(zoned)  # every choice's values remembered
+    quick = count_calls(lambda: events_from_json(zoned))
+    assert quick <= 8 * count
+    assert count_calls(lambda: events_from_json(fixed)) <= 7 * count
+    full = count_calls(lambda: [_event_from_dict(item, "e", _Stamps()) for item in parsed])
+    assert full > 2.5 * quick
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10**6) | st.floats(allow_nan=False,
+                                                                  allow_infinity=False)
+    | st.sampled_from(["", " ", "vc", "psyk", "x", "2026-03-02", "2026-03-02T10:00:00+01:00",
+                       "2026-03-02T10:00:00+01:00[Europe/Stockholm]", "opened", "oral",
+                       "guardians", "national@2018.1"])
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                               max_size=2),
+    max_leaves=6,
+)
+
+
+def paths(item: dict[str, Any]) -> list[tuple[str, ...]]:
+    found = [(key,) for key in item] + [("extra",)]
+    found += [("args", key) for key in item["args"]] + [("args", "extra")]
+    if "declaration" in item:
+        found += [("declaration", key) for key in item["declaration"]]
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_the_quick_path_accepts_nothing_the_full_path_refuses(data: st.DataObject) -> None:
+    """Every mutation of one field (or its removal) is read alike by both paths: the quick
+    path gives up, or builds the event the full path builds; the full path either reads it or
+    refuses it as an EventFormatError; neither changes the parsed object it reads."""
+    item = copy.deepcopy(data.draw(st.sampled_from(ITEMS)))
+    path = data.draw(st.sampled_from(paths(item)))
+    target = item
+    for key in path[:-1]:
+        target = target[key]
+    if data.draw(st.booleans()) and path[-1] in target:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = data.draw(JSON_VALUES)
+    before = copy.deepcopy(item)
+    quick = _quick_event(item, _Stamps())
+    assert item == before
+    try:
+        full = _event_from_dict(item, "event", _Stamps())
+    except EventFormatError:
+        assert quick is None
+        return
+    assert item == before
+    if quick is not None:
+        assert quick == full and type(quick) is type(full)
+        assert _event_to_dict(quick, "e") == _event_to_dict(full, "e")
+
+
+ZONES = [ZoneInfo(key) for key in ("Europe/Stockholm", "America/New_York", "Australia/Lord_Howe",
+                                   "Asia/Tehran", "Pacific/Apia", "UTC")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=dt.datetime(1990, 1, 3), max_value=dt.datetime(2100, 12, 29),
+                    timezones=st.sampled_from(ZONES)))
+def test_a_zoned_time_reads_back_as_the_case_keeps_it(when: dt.datetime) -> None:
+    """Any wall time of a zone (one a change of summer time repeats or skips included), kept
+    as the case keeps it, reads back the same: same instant, same tzinfo, same offset."""
+    kept = aware("at", when)
+    back = _read_time(_time_text(kept))
+    assert back == kept and back.tzinfo == kept.tzinfo and back.utcoffset() == kept.utcoffset()
+    assert type(back.tzinfo) is type(kept.tzinfo)
+    assert back.replace(tzinfo=None) == kept.replace(tzinfo=None)
+
+
+def test_the_days_remembered_for_zoned_times_stay_bounded() -> None:
+    first = dt.datetime(2000, 1, 1, 12, tzinfo=STOCKHOLM)
+    for day in range(_QUIET_SIZE + 10):
+        when = first + dt.timedelta(days=day)
+        assert _read_time(_time_text(when)) == when
+    assert 0 < len(_QUIET) <= _QUIET_SIZE

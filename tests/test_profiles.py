@@ -784,3 +784,16 @@ def test_the_public_names_keep_their_import_paths() -> None:
                  "scenario_files", "step_outcomes"):
         assert name in scenarios.__all__ and hasattr(scenarios, name), name
     assert profiles.Step is not scenarios.Step
+
+
+@pytest.mark.parametrize(("unit", "amount"), [("working_days", 261), ("calendar_days", 367),
+                                               ("weeks", 53), ("months", 13),
+                                               ("calendar_days", 1_000_000_000)])
+def test_a_time_limit_longer_than_a_year_is_refused(tmp_path: Path, unit: str,
+                                                   amount: int) -> None:
+    plain = (BUNDLE / "vastmanland@1.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(\[parameters\.invitation_answer\]\namount = )1\nunit = \"working_days\"",
+                  rf'\g<1>{amount}\nunit = "{unit}"', plain)
+    assert text != plain
+    with pytest.raises(ProfileError, match="amount"):
+        load_profile(write(tmp_path / "long.toml", text))

@@ -533,7 +533,7 @@ class TestWithdrawal:
         case.withdraw_consent(at=when)
         assert (case.phase, case.closure_reason) == ("closed", "consent_withdrawn")
         assert case.voided_at == when and case.voided_notes == total > 0
-        assert case.versions[0] == approved
+        assert case.versions[0] == approved.voided(when)  # void, otherwise unchanged
         # parties (vc, hemtjanst, psyk, fk) + invitees + participants, minus the coordinator's
         assert sorted(case.notified) == ["fk", "hemtjanst", "psyk"]
         assert case.events[-1].args.notify == case.notified
@@ -907,7 +907,8 @@ OPEN_ARGS: dict[str, Any] = {
         ({"person": "1961-03-14"}, "person"),
         ({"person": Person("1961-03-14")}, "person.birth_date"),  # type: ignore[arg-type]
         ({"person": Person(dt.date(2015, 1, 1), "g1")}, "person.guardians"),  # type: ignore[arg-type]
-        ({"profile": "national"}, "profile"),
+        ({"profile": "nowhere"}, "profile"),
+        ({"profile": 3}, "profile"),
         ({"channel": "phone"}, "channel"),
     ],
 )

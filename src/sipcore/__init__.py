@@ -20,13 +20,38 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Adjustment",
+    "AdmissionNotice",
+    "Answer",
+    "Cite",
+    "Command",
     "Consent",
+    "Coordinator",
+    "Decision",
+    "Declaration",
+    "Detail",
+    "Discharge",
+    "DischargeReady",
     "Duration",
+    "Evaluated",
     "Event",
+    "EventFormatError",
+    "Explanation",
+    "FastVardkontakt",
     "Finding",
+    "FollowUp",
     "InputError",
+    "InputTypeError",
+    "Invitation",
+    "LegalRef",
     "Liability",
+    "LiabilityStart",
+    "Meeting",
+    "Note",
+    "NoteView",
     "Obligation",
+    "OpeningEvent",
+    "OutOfRangeError",
     "Outcome",
     "Person",
     "Phase",
@@ -39,8 +64,14 @@ __all__ = [
     "ScenarioError",
     "SipCase",
     "SipError",
+    "Source",
+    "Stamp",
+    "Step",
+    "Transfer",
     "TransitionNotAllowed",
+    "Units",
     "__version__",
+    "bundled_profiles",
     "events_from_json",
     "events_to_json",
     "liabilities",
@@ -51,16 +82,39 @@ __all__ = [
 
 # Names are imported on first use, so that `import sipcore` stays cheap.
 _WHERE = {
+    "AdmissionNotice": "sipcore.discharge",
+    "Discharge": "sipcore.discharge",
+    "DischargeReady": "sipcore.discharge",
+    "FastVardkontakt": "sipcore.discharge",
+    "Transfer": "sipcore.discharge",
+    "LiabilityStart": "sipcore.profiles",
+    "Adjustment": "sipcore.vardplan",
+    "Decision": "sipcore._engine.decide",
+    "Evaluated": "sipcore._engine.explain",
+    "Explanation": "sipcore._engine.explain",
+    "Detail": "sipcore.findings",
+    "Source": "sipcore.findings",
+    "Command": "sipcore.commands",
     "Consent": "sipcore.consent",
     "Person": "sipcore.consent",
     "Duration": "sipcore.profiles",
     "Profile": "sipcore.profiles",
+    "Stamp": "sipcore.profiles",
+    "Step": "sipcore.profiles",
+    "bundled_profiles": "sipcore.profiles",
     "load_profile": "sipcore.profiles",
+    "Cite": "sipcore.legal",
+    "LegalRef": "sipcore.legal",
+    "Declaration": "sipcore.events",
     "Event": "sipcore.events",
+    "OpeningEvent": "sipcore.events",
     "events_from_json": "sipcore.events",
     "events_to_json": "sipcore.events",
+    "EventFormatError": "sipcore.errors",
     "Finding": "sipcore.errors",
     "InputError": "sipcore.errors",
+    "InputTypeError": "sipcore.errors",
+    "OutOfRangeError": "sipcore.errors",
     "ProfileError": "sipcore.errors",
     "Refusal": "sipcore.errors",
     "RuleViolation": "sipcore.errors",
@@ -74,16 +128,37 @@ _WHERE = {
     "Outcome": "sipcore.case",
     "SipCase": "sipcore.case",
     "Phase": "sipcore.states",
+    "FollowUp": "sipcore.plan",
+    "Note": "sipcore.plan",
+    "NoteView": "sipcore.plan",
     "PlanVersion": "sipcore.plan",
+    "Answer": "sipcore.process",
+    "Coordinator": "sipcore.process",
+    "Invitation": "sipcore.process",
+    "Meeting": "sipcore.process",
+    "Units": "sipcore.process",
     "Rule": "sipcore.rules",
 }
 
 if TYPE_CHECKING:
+    from sipcore._engine.decide import Decision
+    from sipcore._engine.explain import Evaluated, Explanation
     from sipcore.case import Outcome, SipCase
+    from sipcore.commands import Command
     from sipcore.consent import Consent, Person
+    from sipcore.discharge import (
+        AdmissionNotice,
+        Discharge,
+        DischargeReady,
+        FastVardkontakt,
+        Transfer,
+    )
     from sipcore.errors import (
+        EventFormatError,
         Finding,
         InputError,
+        InputTypeError,
+        OutOfRangeError,
         ProfileError,
         Refusal,
         RuleViolation,
@@ -91,12 +166,30 @@ if TYPE_CHECKING:
         SipError,
         TransitionNotAllowed,
     )
-    from sipcore.events import Event, events_from_json, events_to_json
+    from sipcore.events import (
+        Declaration,
+        Event,
+        OpeningEvent,
+        events_from_json,
+        events_to_json,
+    )
+    from sipcore.findings import Detail, Source
+    from sipcore.legal import Cite, LegalRef
     from sipcore.liability import Liability, liabilities
     from sipcore.obligations import Obligation, obligations_due
-    from sipcore.plan import PlanVersion
-    from sipcore.profiles import Duration, Profile, load_profile
+    from sipcore.plan import FollowUp, Note, NoteView, PlanVersion
+    from sipcore.process import Answer, Coordinator, Invitation, Meeting, Units
+    from sipcore.profiles import (
+        Duration,
+        LiabilityStart,
+        Profile,
+        Stamp,
+        Step,
+        bundled_profiles,
+        load_profile,
+    )
     from sipcore.rules import Rule
+    from sipcore.vardplan import Adjustment
 
 
 def rule_catalogue() -> dict[str, Rule]:

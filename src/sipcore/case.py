@@ -13,6 +13,7 @@ through the same ``evolve``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -25,6 +26,7 @@ from sipcore._engine.explain import Explanation, explain
 from sipcore.commands import (
     Care,
     CloseReason,
+    Command,
     CompulsoryCare,
     ConsentForm,
     DeclineCase,
@@ -37,19 +39,21 @@ from sipcore.commands import (
     WithdrawConsent,
     aware,
     build,
+    parameters,
 )
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
 from sipcore.discharge import NO_DISCHARGE, Discharge
 from sipcore.errors import EventFormatError, InputError, InputTypeError
-from sipcore.events import Declaration, Event, OpeningEvent
+from sipcore.events import Declaration, Event, OpeningEvent, derived_case_id
 from sipcore.findings import Finding
 from sipcore.liability import Liability, payment_liability
 from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
+from sipcore.plain import plain
 from sipcore.plan import NoteView, PlanVersion
-from sipcore.profiles import Profile, Stamp
+from sipcore.profiles import Profile, Stamp, bundled_profiles, load_profile, profile_in_force
 from sipcore.states import CLOSED, Phase
 from sipcore.vardplan import Adjustment
 
@@ -61,6 +65,9 @@ KVA_DISCHARGE_MEETING = states.KVA_DISCHARGE_MEETING
 KVA_FOLLOW_UP = states.KVA_FOLLOW_UP
 
 Ids = Sequence[str]
+
+_PROFILE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a bundled profile's name: follows its versions
+_PINNED = re.compile(r"[a-z][a-z0-9_]*@[A-Za-z0-9][A-Za-z0-9._-]*")  # a version, by name
 
 
 @attrs.frozen
@@ -95,6 +102,7 @@ class SipCase:
     guardians: tuple[str, ...] | None = None  # as updated; None: as declared
     discharge: Discharge = NO_DISCHARGE  # the discharge chain (DOMAIN.md §10)
     adjustments: tuple[Adjustment, ...] = ()  # of a samordnad vårdplan (DOMAIN.md §10.4)
+    _known: tuple[Profile, ...] = attrs.field(default=(), alias="_known", repr=False)
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
 
     # --- creating a case ---------------------------------------------------------------------
@@ -104,7 +112,7 @@ class SipCase:
         cls,
         *,
         at: dt.datetime,
-        profile: Profile,
+        profile: Profile | str,
         person: Person,
         units: Mapping[str, str],
         initiated_by: Initiator,
@@ -113,6 +121,7 @@ class SipCase:
         admitted_at: dt.datetime | None = None,
         care: Care = "somatic",
         compulsory_care: CompulsoryCare | None = None,
+        case_id: str | None = None,
     ) -> SipCase:
         """Open a case for ``person`` with the declared ``units`` (id → principal), opened by
         ``unit`` on the initiative of ``initiated_by``. ``admitted_at`` (the patient's admission
@@ -121,6 +130,13 @@ class SipCase:
         makes it a discharge case, plan type ``SPU``; ``compulsory_care`` (``LPT`` or ``LRV``)
         makes the plan a samordnad vårdplan, ``SPLPTLRV`` (DOMAIN.md §10).
 
+        ``profile`` is a :class:`Profile` (used as given for every command: a pinned version or a
+        region's file) or a profile name (``"vastmanland"``: every command is decided under the
+        version in force on its local date; ``"vastmanland@1"`` pins a version).
+
+        ``case_id`` is the case's identity in the caller's system (every event carries it, so
+        events of two cases cannot be spliced); without one sipcore derives it from the opening.
+
         Bad input (:class:`~sipcore.errors.InputError`): a naive time, an unknown unit or
         value, a birth date after the opening, an admission or a discharge notice after ``at``,
         a discharge notice before the admission."""
@@ -128,24 +144,33 @@ class SipCase:
             "initiated_by": initiated_by, "unit": unit,
             "discharge_notice_at": discharge_notice_at, "admitted_at": admitted_at,
             "care": care, "compulsory_care": compulsory_care,
-        })
+        }, case_id)
 
     @classmethod
     def open_with(
-        cls, *, at: dt.datetime, profile: Profile, person: Person, units: Mapping[str, str],
-        **args: Any,
+        cls, *, at: dt.datetime, profile: Profile | str, person: Person,
+        units: Mapping[str, str], **args: Any,
     ) -> SipCase:
         """:meth:`open_case` with its arguments by name (as scenario files and the HTTP
         service give them): an unknown or missing argument is bad input naming it."""
-        return cls._open(at, profile, person, units, args)
+        case_id = args.pop("case_id", None)
+        return cls._open(at, profile, person, units, args, case_id)
 
     @classmethod
     def _open(
-        cls, at: Any, profile: Any, person: Any, units: Any, raw: Mapping[str, Any]
+        cls, at: Any, profile: Any, person: Any, units: Any, raw: Mapping[str, Any],
+        case_id: Any = None,
     ) -> SipCase:
         at = aware("at", at)
+        follows = None
+        if isinstance(profile, str) and _PROFILE_NAME.fullmatch(profile):
+            follows, profile = profile, profile_in_force(profile, local_date(at))
+        elif isinstance(profile, str) and _PINNED.fullmatch(profile):
+            profile = load_profile(profile)
         if not isinstance(profile, Profile):
-            raise InputTypeError("profile", "a Profile (see sipcore.load_profile)", profile)
+            raise InputTypeError(
+                "profile", "a Profile (see sipcore.load_profile) or a bundled profile's name",
+                profile)
         declaration = Declaration(_checked_person(person), _checked_units(units))
         if declaration.person.birth_date > local_date(at):
             raise InputError("person.birth_date", "a date on or before the opening",
@@ -160,60 +185,98 @@ class SipCase:
         if admitted is not None and notice is not None and notice < admitted:
             raise InputError("discharge_notice_at", "a time at or after the admission "
                              f"(admitted_at {admitted.isoformat()})", notice)
+        if follows is not None:
+            command = attrs.evolve(command, follows=follows)
+        if case_id is not None and (not isinstance(case_id, str) or not case_id.strip()
+                                    or len(case_id) > 200):
+            raise InputError("case_id", "a non-blank text of at most 200 characters", case_id)
         event = OpeningEvent(
             1, at, command, states.OPENED, profile.stamp,
             unit=command.unit, declaration=declaration,
         )
+        event = attrs.evolve(event, case_id=case_id or derived_case_id(event))
         case = cls(profile, states.OPENED, [])
         evolve(case, event)
         return case
 
     @classmethod
-    def replay(cls, events: Iterable[Event], profile: Profile | None = None) -> SipCase:
-        """Rebuild a case from its events. Without ``profile``, the profile each event names
-        (id, version) is loaded, and its content hash must match."""
+    def replay(
+        cls,
+        events: Iterable[Event],
+        profile: Profile | None = None,
+        *,
+        verify: bool = True,
+        profiles: Iterable[Profile] = (),
+    ) -> SipCase:
+        """Rebuild a case from its events.
+
+        Each event's profile is found by the stamp it records, among ``profile``, ``profiles``
+        and the bundled profiles (never from a file an event names). With ``verify`` (the
+        default), every recorded command is decided again under that profile and the recorded
+        event must be exactly what the engine records: the first difference raises
+        :class:`~sipcore.errors.EventFormatError` naming the event's index, the field and what
+        was expected. ``verify=False`` only applies the events (for a caller's own trusted
+        store): faster, and it trusts every field the engine decides."""
         items = list(events)
         first = items[0] if items else None
-        declaration = first.declaration if first is not None else None
-        if first is None or first.command != "open_case" or declaration is None:
+        if first is None or not isinstance(first, OpeningEvent) or first.command != "open_case":
             raise EventFormatError("events[0]: expected the open_case event with a declaration")
+        known = tuple(p for p in (profile, *profiles) if p is not None)
+        for p in known:
+            if not isinstance(p, Profile):
+                raise InputTypeError("profiles", "Profile objects", p)
+        if profile is not None:  # the case's profile, as the caller says: it must be the one
+            opening = _stamped(first, (profile,), "events[0]", bundled=False)
+        else:
+            opening = _stamped(first, known, "events[0]", bundled=True)
         if first.seq != 1:
             raise EventFormatError(f"events[0].seq: expected 1, got {first.seq}")
-        if profile is None:
-            from sipcore.profiles import load_profile
-
-            profile = load_profile(first.profile)
-        stamp = first.decided_under
-        if profile.stamp != stamp:
-            raise EventFormatError(
-                f"events[0].profile: decided under {first.profile} ({first.profile_hash[:12]}), "
-                f"not {profile.key} ({profile.content_hash[:12]})"
-            )
-        case = cls(profile, states.OPENED, [])
+        case = cls(opening, states.OPENED, [], _known=known)
+        if verify:
+            _verify(_reopened(first, case.profile), first, 0)
         evolve(case, first)
-        moves = rulebook(profile).moves_of(case.case_kind)
+        case_id, stamp = first.case_id, first.decided_under
+        moves = rulebook(case.profile).moves_of(case.case_kind)
         for i, event in enumerate(items[1:], start=1):
+            if type(event) is not Event:
+                raise EventFormatError(f"events[{i}]: expected an event that is not an opening "
+                                       "(only the opening event has a declaration)")
+            if event.case_id != case_id:
+                raise EventFormatError(
+                    f"events[{i}].case: {event.case_id!r} is not the case of events[0] "
+                    f"({case_id!r})")
             if event.seq != i + 1:
                 raise EventFormatError(f"events[{i}].seq: expected {i + 1}, got {event.seq}")
             if event.at < case.latest_at:
                 raise EventFormatError(f"events[{i}].at: earlier than the event before it")
-            if event.decided_under != stamp:
-                raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
-            if event.declaration is not None:
-                raise EventFormatError(f"events[{i}].declaration: only the opening event has one")
+            if event.decided_under is not stamp and event.decided_under != stamp:
+                stamp = event.decided_under
+                moves = rulebook(_profile_of(case, event, i)).moves_of(case.case_kind)
             move = moves.get((case.phase, event.command))
             if move is None:
                 raise EventFormatError(
-                    f"events[{i}].command: {event.command} is not allowed in phase {case.phase}"
-                )
-            expected = move.row.dest or case.phase
-            if event.phase != expected:
-                raise EventFormatError(
-                    f"events[{i}].phase: recorded {event.phase}, the table gives {expected}"
-                )
+                    f"events[{i}].command: {event.command} is not allowed in phase {case.phase}")
+            if event.phase is not (move.row.dest or case.phase):
+                raise EventFormatError(f"events[{i}].phase: recorded {event.phase}, the table "
+                                       f"gives {move.row.dest or case.phase}")
+            if verify:
+                _verify(case._decided_again(event, f"events[{i}]"), event, i)
             evolve(case, event)
-        case.obligation_terms()  # derived once while loading, ready for region-wide lists
         return case
+
+    def _decided_again(self, event: Event, where: str) -> Event:
+        """The event the engine records for ``event``'s command, decided again on this case."""
+        raw = {f.name: getattr(event.args, f.name) for f in parameters(event.command)}
+        try:
+            _, refusal, _, again = decided(self, event.command, event.at, raw, fire=False)
+        except InputError as exc:
+            raise EventFormatError(f"{where}.args.{exc.argument}: {exc}") from None
+        if refusal is not None:
+            raise EventFormatError(
+                f"{where}.command: the engine refuses {event.command} here "
+                f"({', '.join(refusal.ids)}): {refusal}")
+        assert again is not None
+        return again
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -240,7 +303,8 @@ class SipCase:
 
     @property
     def opened_by(self) -> str:
-        return cast(OpenCase, self._opening.args).unit
+        unit: str = self._events[0].args.unit  # type: ignore[attr-defined]
+        return unit
 
     @property
     def initiated_by(self) -> str:
@@ -248,7 +312,9 @@ class SipCase:
 
     @property
     def discharge_notice_at(self) -> dt.datetime | None:
-        return cast(OpenCase, self._opening.args).discharge_notice_at
+        args = self._events[0].args  # the OpenCase arguments
+        notice: dt.datetime | None = args.discharge_notice_at  # type: ignore[attr-defined]
+        return notice
 
     def _closed_by(self, *commands: str) -> Event | None:
         """The closing event, if the case is closed by one of ``commands`` (any, if none)."""
@@ -371,6 +437,11 @@ class SipCase:
     def event_count(self) -> int:
         return len(self._events)
 
+    @property
+    def case_id(self) -> str:
+        """The case's identity, which every one of its events carries."""
+        return self._events[0].case_id
+
     def obligations(self, as_of: dt.datetime) -> tuple[Obligation, ...]:
         """Every obligation that exists at ``as_of``, with its status then (DOMAIN.md §6)."""
         return obligations(self.obligation_terms(), aware("as_of", as_of))
@@ -396,15 +467,30 @@ class SipCase:
         own = self.coordinator.unit if self.coordinator else None
         return tuple(u for u in involved if u != own)
 
+    @property
+    def follows(self) -> str | None:
+        """The profile name whose version in force decides each command (``None``: the case
+        was opened under a pinned version or a file, used for every command)."""
+        follows: str | None = self._events[0].args.follows  # type: ignore[attr-defined]
+        return follows
+
     def profile_for(self, day: dt.date) -> Profile:
-        """The profile a command on ``day`` is decided under."""
-        return self.profile
+        """The profile a command on ``day`` (its local date) is decided under: the version of
+        :attr:`follows` in force then, or the case's own profile."""
+        follows: str | None = self._events[0].args.follows  # type: ignore[attr-defined]
+        return self.profile if follows is None else profile_in_force(follows, day)
 
     def profile_for_stamp(self, stamp: Stamp) -> Profile:
-        """The profile an event of this case names (by its stamp)."""
-        if stamp == self.profile.stamp:
+        """The profile an event of this case names (by its stamp): the case's own, one the
+        caller handed to :meth:`replay`, or a bundled version; never a file an event names."""
+        if self.profile.accepts(stamp):
             return self.profile
-        raise EventFormatError(f"profile: {stamp.key} is not a profile of this case")
+        for known in (*self._known, *bundled_profiles()):
+            if known.accepts(stamp):
+                return known
+        raise EventFormatError(
+            f"profile: {stamp.key} ({stamp.content_hash[:12]}) is neither bundled nor given "
+            "(pass it to replay(events, profiles=...))")
 
     def explain(self, event: Event) -> Explanation:
         """Why ``event`` (one of this case's events) was recorded: the profile version, every
@@ -417,17 +503,19 @@ class SipCase:
         self._events.append(event)
 
     def snapshot(self) -> dict[str, Any]:
-        """Every field of the case as plain values: two cases with equal snapshots are equal."""
-        out = {
+        """Every field of the case as JSON values (``json.dumps`` writes it as it is): two
+        cases are equal when their snapshots are. (Two case objects are never ``==`` unless
+        they are the same object: a case is mutable; compare snapshots.)"""
+        out: dict[str, Any] = {
             a.name: getattr(self, a.name)
             for a in attrs.fields(type(self))
-            if a.name != "_terms"  # derived from the events
+            if a.name not in ("_terms", "_known", "profile")  # derived; a lookup aid; below
         }
         out.update((name, getattr(self, name)) for name in _READ_FROM_EVENTS)
-        out["profile"] = (self.profile.key, self.profile.content_hash)
+        out["profile"] = {"key": self.profile.key, "content_hash": self.profile.content_hash}
         out["units"] = dict(self.units)
-        out["_events"] = tuple(self._events)  # a copy: later events must not show in it
-        return out
+        out["_events"] = tuple(self._events)
+        return {name: plain(value) for name, value in out.items()}
 
     # --- deciding -----------------------------------------------------------------------------
 
@@ -681,6 +769,74 @@ class SipCase:
         """A unit adjusts the draft of a samordnad vårdplan (not an edit). Refuses with:
         ``plan.locked``, ``transition.not_allowed`` outside a samordnad vårdplan."""
         return self._run("adjust_plan", at, {"unit": unit})
+
+
+def _stamped(first: Event, known: tuple[Profile, ...], where: str, *, bundled: bool) -> Profile:
+    """The profile the opening event names: one given, or (with ``bundled``) a bundled one."""
+    stamp = first.decided_under
+    for p in (*known, *(bundled_profiles() if bundled else ())):
+        if p.accepts(stamp):
+            return p
+    if not bundled:
+        given = known[0]
+        raise EventFormatError(
+            f"{where}.profile: decided under {stamp.key} ({stamp.content_hash[:12]}), not "
+            f"{given.key} ({given.content_hash[:12]})")
+    raise EventFormatError(
+        f"{where}.profile: {stamp.key} ({stamp.content_hash[:12]}) is neither bundled nor given "
+        "(pass it to replay(events, profiles=...))")
+
+
+def _reopened(first: OpeningEvent, profile: Profile) -> Event:
+    """The opening event that :meth:`SipCase.open_case` records for ``first``'s arguments."""
+    args = first.args
+    raw = {f.name: getattr(args, f.name) for f in parameters("open_case")}
+    follows = cast(OpenCase, args).follows
+    try:
+        opened = SipCase._open(first.at, follows or profile, first.declaration.person,
+                               dict(first.declaration.units), raw, first.case_id)
+    except InputError as exc:
+        raise EventFormatError(f"events[0].args.{exc.argument}: {exc}") from None
+    again = opened.events[0]
+    if follows is None and again.decided_under != profile.stamp:
+        raise EventFormatError("events[0].profile: differs from the profile given")
+    return again
+
+
+def _verify(expected: Event, recorded: Event, i: int) -> None:
+    """Refuse ``recorded`` unless it is exactly ``expected``, naming the first field that
+    differs."""
+    if expected == recorded and type(expected) is type(recorded):
+        return
+    for field in attrs.fields(type(expected)):
+        want, got = getattr(expected, field.name), getattr(recorded, field.name, None)
+        if isinstance(want, Command) and isinstance(got, Command) and type(want) is type(got):
+            for arg in attrs.fields(type(want)):
+                if getattr(want, arg.name) != getattr(got, arg.name):
+                    raise EventFormatError(
+                        f"events[{i}].args.{arg.name}: recorded {getattr(got, arg.name)!r}, "
+                        f"the engine records {getattr(want, arg.name)!r}")
+        if want != got:
+            name = {"decided_under": "profile", "case_id": "case"}.get(field.name, field.name)
+            raise EventFormatError(
+                f"events[{i}].{name}: recorded {_shown(got)}, the engine records {_shown(want)}")
+    raise EventFormatError(f"events[{i}]: not the event the engine records")
+
+
+def _shown(value: object) -> str:
+    return repr(str(value)) if isinstance(value, (Phase, Stamp)) else repr(value)
+
+
+def _profile_of(case: SipCase, event: Event, i: int) -> Profile:
+    """The profile a later event names: only a case that follows a profile name moves to
+    another version."""
+    try:
+        profile = case.profile_for_stamp(event.decided_under)
+    except EventFormatError as exc:
+        raise EventFormatError(f"events[{i}].{exc}") from None
+    if case.follows is None and not case.profile.accepts(event.decided_under):
+        raise EventFormatError(f"events[{i}].profile: differs from the case's profile")
+    return profile
 
 
 def _command_name(command: object) -> str:

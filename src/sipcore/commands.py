@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, get_args, overload
 from zoneinfo import ZoneInfo
@@ -158,26 +159,31 @@ def _any_ids(name: str, value: Any) -> tuple[str, ...]:
 
 
 def _prefs(name: str, value: Any) -> tuple[tuple[str, PrefValue], ...]:
-    pairs = value.items() if isinstance(value, Mapping) else value
-    try:
-        items = tuple((k, v) for k, v in pairs)
-    except (TypeError, ValueError):
-        raise InputTypeError(name, "named fields", value) from None
+    """Named fields: a mapping of name to value, or (name, value) pairs; each value a text, a
+    finite number, true/false or a list of those."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, list | tuple) and all(
+        isinstance(p, list | tuple) and len(p) == 2 for p in value
+    ):
+        pairs = [(p[0], p[1]) for p in value]
+    else:
+        raise InputTypeError(name, "named fields (a table of name = value)", value)
     checked = []
-    for key, item in items:
+    for key, item in pairs:
         if not isinstance(key, str) or not key.strip():
             raise InputTypeError(name, "fields named by non-blank texts", key)
-        if isinstance(item, list | tuple):
-            item = tuple(item)
-            values = item
-        else:
-            values = (item,)
-        if not all(isinstance(v, str | int | float | bool) for v in values):
+        values = tuple(item) if isinstance(item, list | tuple) else (item,)
+        if not all(isinstance(v, str | int | float | bool) and _finite(v) for v in values):
             raise InputTypeError(
-                f"{name}.{key}", "a text, number, true/false or a list of those", item
+                f"{name}.{key}", "a text, finite number, true/false or a list of those", item
             )
-        checked.append((key, item))
+        checked.append((key, values if isinstance(item, list | tuple) else item))
     return tuple(checked)
+
+
+def _finite(value: object) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _dump_prefs(value: tuple[tuple[str, PrefValue], ...]) -> list[list[Any]]:
@@ -262,15 +268,16 @@ def arg(
     unit: bool = False,
     decided: bool = False,
     default: Any = attrs.NOTHING,
-    added: bool = False,
+    written_when_set: bool = False,
 ) -> Any:
     """An argument field of ``kind``; ``unit=True`` marks ids that must be declared units and
-    ``decided=True`` a value the case decides (the caller does not give it). ``added=True``
-    marks an argument added to a command after its events were first stored: an event writes
-    it only when it is not its default, so stored events are written back as they were."""
+    ``decided=True`` a value the case decides (the caller does not give it).
+    ``written_when_set=True``: an argument added after the events' first schema, left out of an
+    event's JSON while it has its default, so that events without it are written as before."""
     spec = KINDS[kind] if isinstance(kind, str) else kind
-    metadata = {"kind": spec, "unit": unit, "decided": decided, "added": added}
-    return attrs.field(default=default, metadata=metadata)
+    return attrs.field(default=default, metadata={
+        "kind": spec, "unit": unit, "decided": decided, "written_when_set": written_when_set,
+    })
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -372,11 +379,14 @@ class OpenCase(Command):
     initiated_by: Initiator = arg(_choice(INITIATORS))
     unit: str = arg("text", unit=True)
     discharge_notice_at: dt.datetime | None = arg("opt_aware", default=None)
+    # Decided by the case: the profile name whose version in force decides each command, when
+    # the case was opened under a name (DOMAIN.md §7.1); None when a version was pinned.
+    follows: str | None = arg("opt_text", decided=True, default=None, written_when_set=True)
     # --- discharge from inpatient care (DOMAIN.md §10)
-    admitted_at: dt.datetime | None = arg("opt_aware", default=None, added=True)
-    care: Care = arg(_choice(CARES), default="somatic", added=True)
+    admitted_at: dt.datetime | None = arg("opt_aware", default=None, written_when_set=True)
+    care: Care = arg(_choice(CARES), default="somatic", written_when_set=True)
     compulsory_care: CompulsoryCare | None = arg(_choice(COMPULSORY_CARES, optional=True),
-                                                 default=None, added=True)
+                                                 default=None, written_when_set=True)
 
 
 @arguments_of("decline_case")
@@ -456,7 +466,7 @@ class HoldMeeting(Command):
     participants: tuple[str, ...] = arg("ids", unit=True)
     person_present: bool = arg("bool", default=True)
     child_view: str | None = arg("opt_text", default=None)
-    patient_view: str | None = arg("opt_text", default=None, added=True)  # SPLPTLRV
+    patient_view: str | None = arg("opt_text", default=None, written_when_set=True)  # SPLPTLRV
 
     @property
     def units_taking_part(self) -> tuple[str, ...]:

@@ -13,9 +13,13 @@ Counting (DOMAIN.md §6):
 
 The holidays come from the ``holidays`` package, configured explicitly: Sweden, categories
 ``PUBLIC`` (Lag 1989:253) and ``DE_FACTO`` (the three eves), ``include_sundays=False`` (Sundays
-are weekend days anyway), language ``sv``. No code here looks at a holiday's name. The calendar
-is built once, on first use, as lookup tables over every day of the supported years, so every
-function below costs a few list lookups. Importing this module builds nothing.
+are weekend days anyway), language ``sv``. No code here looks at a holiday's name. They are
+shipped precomputed, as the weekdays they close, in ``sipcore/data/nonworking_weekdays.txt``
+(:data:`DATA_FILE`), which a test holds equal to what ``holidays`` gives; regenerate it with
+``python -m sipcore.deadlines > src/sipcore/data/nonworking_weekdays.txt``. On first use the
+file is read into lookup tables over every day of the supported years (a few milliseconds), so
+every function below costs a few list lookups. Importing this module reads nothing, and
+nothing here imports ``holidays`` but the regeneration.
 
 Every date outside 1990-01-01 … 2100-12-31, given or computed, raises
 :class:`~sipcore.errors.OutOfRangeError`; a ``datetime`` where a ``date`` is meant, or a
@@ -31,13 +35,17 @@ References:
 
 from __future__ import annotations
 
+import itertools
 import operator
+import os
+import sys
 import threading
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sipcore.errors import InputError, InputTypeError, OutOfRangeError
+from sipcore.errors import InputError, InputTypeError, OutOfRangeError, SipError
 
 __all__ = [
     "FIRST_YEAR",
@@ -82,29 +90,68 @@ class _Calendar:
     __slots__ = ("before", "days", "size", "upto", "working")
 
     def __init__(self, working: bytes) -> None:
-        upto: list[int] = []
-        before: list[int] = []
-        days: list[date] = []
-        count = 0
-        for i, flag in enumerate(working):
-            before.append(count)
-            if flag:
-                count += 1
-                days.append(date.fromordinal(_FIRST_ORDINAL + i))
-            upto.append(count)
         self.working = working
-        self.upto = upto
-        self.before = before
-        self.days = days
-        self.size = count
+        self.upto: list[int] = list(itertools.accumulate(working))
+        self.before: list[int] = list(map(operator.sub, self.upto, working))
+        self.days: list[date] = list(
+            map(date.fromordinal, itertools.compress(itertools.count(_FIRST_ORDINAL), working))
+        )
+        self.size = len(self.days)
 
 
 _CALENDAR: _Calendar | None = None
 _BUILD_LOCK = threading.Lock()
 
+DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "nonworking_weekdays.txt")
+"""The shipped table: every Monday–Friday 1990–2100 that is not a working day, one line per year
+(``1990 0101 0412 …``: the year, then each day as MMDD). Made from ``holidays`` by
+``python -m sipcore.deadlines > src/sipcore/data/nonworking_weekdays.txt``; a test
+(``tests/test_deadlines.py``) requires it to be exactly what ``holidays`` gives today."""
+
+
+def _weekday_flags() -> bytearray:
+    """1 for each Monday–Friday of the calendar's days, 0 for each Saturday and Sunday."""
+    week = b"\x01\x01\x01\x01\x01\x00\x00"
+    start = _FIRST_DATE.weekday()
+    return bytearray((week[start:] + week * (_DAYS // 7 + 1))[:_DAYS])
+
+
+def _flags_without(closed: Iterable[date]) -> bytes:
+    """The working-day flags: every weekday, less the ``closed`` ones."""
+    flags = _weekday_flags()
+    for day in closed:
+        flags[day.toordinal() - _FIRST_ORDINAL] = 0
+    return bytes(flags)
+
+
+def read_data_file(text: str) -> list[date]:
+    """The dates a table in :data:`DATA_FILE`'s form lists (``#`` starts a comment line)."""
+    found: list[date] = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            year, *days = line.split()
+            found.extend(date(int(year), int(day[:2]), int(day[2:])) for day in days)
+    return found
+
+
+def data_file_text(closed: Iterable[date]) -> str:
+    """The :data:`DATA_FILE` text listing the non-working weekdays ``closed``."""
+    by_year: dict[int, list[str]] = {year: [] for year in range(FIRST_YEAR, LAST_YEAR + 1)}
+    for day in sorted(closed):
+        by_year[day.year].append(f"{day:%m%d}")
+    lines = [
+        f"# Every Monday-Friday {FIRST_YEAR}-{LAST_YEAR} that is not a working day in Sweden:",
+        "# allmänna helgdagar (Lag 1989:253) and midsommarafton, julafton, nyårsafton",
+        "# (Lag 1930:173 2 §). One line per year: the year, then each day as MMDD.",
+        "# Made from the holidays package by: python -m sipcore.deadlines",
+        *(f"{year} {' '.join(days)}" for year, days in by_year.items()),
+    ]
+    return "\n".join(lines) + "\n"
+
 
 def _non_working_dates() -> frozenset[date]:
-    """Every allmän helgdag and the three eves, 1990–2100, from ``holidays``."""
+    """Every allmän helgdag and the three eves, 1990–2100, from ``holidays`` (which makes and
+    checks :data:`DATA_FILE`; the calendar itself reads only the file)."""
     # PUBLIC: the allmänna helgdagar of Lag (1989:253) 1–2 §§, with annandag pingst until 2004
     # and nationaldagen from 2005 (SFS 2004:1320). DE_FACTO: midsommarafton, julafton and
     # nyårsafton, named in Lag (1930:173) 2 § (holidays>=0.88; before, they were in BANK).
@@ -123,23 +170,24 @@ def _non_working_dates() -> frozenset[date]:
         )
     except (ImportError, NotImplementedError, TypeError) as exc:  # pragma: no cover
         raise RuntimeError(
-            "sipcore.deadlines needs holidays>=0.88 (Sweden with the DE_FACTO category: "
-            f"midsommarafton, julafton, nyårsafton): {exc}"
+            "making the calendar's table needs holidays>=0.88 (Sweden with the DE_FACTO "
+            f"category: midsommarafton, julafton, nyårsafton): {exc}"
         ) from exc
     return frozenset(calendar.keys())
 
 
+def holidays_weekdays() -> list[date]:
+    """The non-working weekdays 1990–2100 as ``holidays`` gives them today, in date order."""
+    return sorted(d for d in _non_working_dates() if d.weekday() < _SATURDAY)
+
+
 def _build() -> _Calendar:
-    """Build the tables once (thread-safe) and return them."""
+    """Read the shipped table once (thread-safe) and return the lookup tables."""
     global _CALENDAR
     with _BUILD_LOCK:
         if _CALENDAR is None:
-            closed = _non_working_dates()
-            flags = bytearray(_DAYS)
-            for i in range(_DAYS):
-                day = date.fromordinal(_FIRST_ORDINAL + i)
-                flags[i] = day.weekday() < _SATURDAY and day not in closed
-            _CALENDAR = _Calendar(bytes(flags))
+            with open(DATA_FILE, encoding="utf-8") as file:
+                _CALENDAR = _Calendar(_flags_without(read_data_file(file.read())))
         return _CALENDAR
 
 
@@ -280,18 +328,40 @@ def stockholm() -> ZoneInfo:
 
 
 def local_date(at: datetime) -> date:
-    """The Europe/Stockholm date of the aware datetime ``at`` (any year).
+    """The Europe/Stockholm date of the aware datetime ``at`` (any year but the first and last
+    day of ``datetime``'s own range, whose local date may lie outside it).
 
-    A naive datetime is refused: it names no point in time.
+    Any ``tzinfo`` is read through its ``utcoffset`` (``zoneinfo``, ``datetime.timezone``,
+    ``dateutil.tz``, …). A naive datetime is refused: it names no point in time; so is a time
+    whose ``tzinfo`` gives no valid offset, naming ``at``.
     """
     zone = at.tzinfo if type(at) is datetime else None
     if type(zone) is timezone or type(zone) is ZoneInfo:  # aware, without asking the offset
-        return at.astimezone(stockholm()).date()
+        try:
+            return at.astimezone(stockholm()).date()
+        except OverflowError:
+            raise _instant_out_of_range(at) from None
     if not isinstance(at, datetime):
         raise InputTypeError("at", "a timezone-aware datetime.datetime", at)
-    if at.utcoffset() is None:
-        raise InputError("at", "a timezone-aware datetime (tzinfo set), not a naive one", at)
-    return at.astimezone(stockholm()).date()
+    try:
+        offset = at.utcoffset()
+        if offset is None:
+            raise InputError("at", "a timezone-aware datetime (tzinfo set), not a naive one", at)
+        return at.astimezone(stockholm()).date()
+    except OverflowError:
+        raise _instant_out_of_range(at) from None
+    except SipError:
+        raise
+    except (ValueError, TypeError, ArithmeticError) as exc:  # a tzinfo that gives no offset
+        raise InputError(
+            "at", f"a datetime whose tzinfo gives a valid UTC offset ({exc})", at
+        ) from None
+
+
+def _instant_out_of_range(at: datetime) -> OutOfRangeError:
+    return OutOfRangeError(
+        "at", "a time whose instant is within datetime's range (years 1–9999) in Stockholm", at
+    )
 
 
 def working_days_in_year(year: int) -> int:
@@ -315,3 +385,7 @@ def non_working_weekdays(start_year: int = FIRST_YEAR, end_year: int = LAST_YEAR
         for day in (date.fromordinal(_FIRST_ORDINAL + i) for i in range(lo, hi + 1))
         if day.weekday() < _SATURDAY and not cal.working[day.toordinal() - _FIRST_ORDINAL]
     ]
+
+
+if __name__ == "__main__":  # python -m sipcore.deadlines > src/sipcore/data/nonworking_weekdays.txt
+    sys.stdout.write(data_file_text(holidays_weekdays()))

@@ -11,19 +11,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+import math
+import operator
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
-from sipcore.commands import COMMAND_ARGS, ArgKind, Command, load
+from sipcore.commands import COMMAND_ARGS, ArgKind, Command, PrefValue, aware, load
 from sipcore.consent import Person
-from sipcore.errors import EventFormatError, SipError
+from sipcore.deadlines import FIRST_YEAR, LAST_YEAR, TIMEZONE, local_date
+from sipcore.errors import EventFormatError, InputTypeError, OutOfRangeError, SipError
 from sipcore.process import Units
 from sipcore.profiles import Stamp
 from sipcore.states import Phase
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_JSON_CHARS",
     "SCHEMA_VERSION",
     "Declaration",
     "Event",
@@ -32,7 +40,11 @@ __all__ = [
     "events_to_json",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The events' JSON schema: 2 adds ``case`` (the case's identity) to every event; events of
+schema 1 are read too, each list's case identity derived from its opening event
+(:func:`derived_case_id`)."""
+READABLE_SCHEMAS = (1, 2)
 
 
 @attrs.frozen(weakref_slot=False)
@@ -54,6 +66,7 @@ class Event:
     decided_under: Stamp  # the profile's id@version and content hash, one shared per profile
     unit: str | None = None
     kva: str | None = None
+    case_id: str = ""  # the case's identity: the same on every event of a case
 
     @property
     def command(self) -> str:
@@ -75,80 +88,17 @@ class Event:
         """The case's declaration: on its opening event only."""
         return None
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (see :func:`events_to_json`)."""
-        out: dict[str, Any] = {
-            "schema": SCHEMA_VERSION,
-            "seq": self.seq,
-            "at": self.at.isoformat(),
-            "command": self.command,
-            "args": {
-                f.name: f.metadata["kind"].dump(getattr(self.args, f.name))
-                for f in attrs.fields(type(self.args))
-                if not f.metadata["added"] or getattr(self.args, f.name) != f.default
-            },
-            "phase": str(self.phase),
-            "profile": self.profile,
-            "profile_hash": self.profile_hash,
-            "unit": self.unit,
-            "kva": self.kva,
-        }
-        if isinstance(self, OpeningEvent):
-            person = self.declaration.person
-            out["declaration"] = {
-                "birth_date": person.birth_date.isoformat(),
-                "guardians": list(person.guardians),
-                "units": dict(self.declaration.units),
-            }
-        return out
+    def to_dict(self, where: str = "event") -> dict[str, Any]:
+        """A JSON-ready dict (see :func:`events_to_json`); a value JSON cannot hold (a NaN
+        preference) is refused naming ``where`` and the field."""
+        return _event_to_dict(self, where)
 
     @classmethod
     def from_dict(
         cls, data: Any, where: str = "event", stamps: _Stamps | None = None
     ) -> Event:
         """Rebuild an event from :meth:`to_dict`'s form; a malformed field is named."""
-        if not isinstance(data, Mapping):
-            raise EventFormatError(f"{where}: expected an object, got {type(data).__name__}")
-        schema = _field(data, where, "schema", int)
-        stamps = _Stamps() if stamps is None else stamps
-        if schema != SCHEMA_VERSION:
-            raise EventFormatError(
-                f"{where}.schema: expected {SCHEMA_VERSION}, got {schema!r} (unknown schema)"
-            )
-        expected = {"schema", "seq", "at", "command", "args", "phase", "profile",
-                    "profile_hash", "unit", "kva", "declaration"}
-        unknown = sorted(set(data) - expected)
-        if unknown:
-            raise EventFormatError(f"{where}.{unknown[0]}: unknown field")
-        command = _field(data, where, "command", str)
-        if command not in COMMAND_ARGS:
-            raise EventFormatError(f"{where}.command: unknown command {command!r}")
-        phase = _field(data, where, "phase", str)
-        if phase not in Phase.__members__.values():
-            raise EventFormatError(f"{where}.phase: unknown phase {phase!r}")
-        unit = data.get("unit")
-        kva = data.get("kva")
-        for name, value in (("unit", unit), ("kva", kva)):
-            if value is not None and not isinstance(value, str):
-                raise EventFormatError(f"{where}.{name}: expected a text or null")
-        try:
-            at = dt.datetime.fromisoformat(_field(data, where, "at", str))
-        except ValueError:
-            raise EventFormatError(f"{where}.at: expected an ISO datetime") from None
-        if at.utcoffset() is None:
-            raise EventFormatError(f"{where}.at: expected a datetime with an offset, not naive")
-        fields = (
-            _field(data, where, "seq", int),
-            at,
-            _load_args(command, _field(data, where, "args", dict), f"{where}.args"),
-            Phase(phase),
-            stamps.get(Stamp(_field(data, where, "profile", str),
-                             _field(data, where, "profile_hash", str))),
-        )
-        declaration = _load_declaration(data.get("declaration"), f"{where}.declaration")
-        if declaration is not None:
-            return OpeningEvent(*fields, unit, kva, declaration=declaration)
-        return Event(*fields, unit, kva)
+        return _event_from_dict(data, where, _Stamps() if stamps is None else stamps)
 
 
 @attrs.frozen(weakref_slot=False)
@@ -158,11 +108,319 @@ class OpeningEvent(Event):
     declaration: Declaration = attrs.field(kw_only=True)
 
 
-class _Stamps(dict[Stamp, Stamp]):
+# --- the JSON form -----------------------------------------------------------------------------
+#
+# events_to_json writes, and events_from_json reads, one JSON array of events. Reading takes
+# two paths. The quick path reads an event in exactly the form events_to_json writes (every
+# field there, every value of its kind) without naming anything, and gives up at the first doubt;
+# the full path then reads that event field by field and names the first field that is wrong.
+# The quick path accepts nothing the full one refuses, and builds the same event
+# (tests/test_events.py holds them to it).
+
+MAX_JSON_CHARS = 16_000_000
+"""The longest text :func:`events_from_json` reads, in characters (a case of 16 events is about
+5,000): a longer one is refused before it is parsed."""
+
+MAX_DEPTH = 6
+"""The deepest nesting of a valid events text: the array, an event, its ``args``, the preference
+fields, one field, its list of values. Every container has its one place in the schema, so
+anything nested deeper is refused by the field that holds it; and a text nested deeper than
+the JSON parser itself allows (Python's recursion limit) is refused as :class:`EventFormatError`
+before anything else."""
+
+_SURE_YEARS = range(FIRST_YEAR + 1, LAST_YEAR)  # a wall time then has its local date in range
+_FIRST_DATE = dt.date(FIRST_YEAR, 1, 1)
+_LAST_DATE = dt.date(LAST_YEAR, 12, 31)
+_RANGE = f"{_FIRST_DATE} to {_LAST_DATE}"
+_TIME = "an ISO 8601 time with its UTC offset (and, in a named zone, the zone's key in brackets)"
+_SCALARS = frozenset((str, int, float, bool))
+_PREFS = (
+    "named fields: a list of [name, value] pairs, each value a text, a number, true/false or "
+    "a list of those"
+)
+_ZONE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
+_ZONES: dict[str, ZoneInfo] = {}  # only keys the time zone database has, so it stays small
+_PHASES = {str(phase): phase for phase in Phase}
+_fromisoformat = dt.datetime.fromisoformat
+_combine = dt.datetime.combine  # (``replace(tzinfo=...)`` costs four times as much)
+
+
+class _Bad(Exception):
+    """A value read from JSON (or about to be written) is not of its kind."""
+
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+class _NotJson(Exception):
+    """The text holds what JSON does not: NaN, Infinity, a number too large for a float."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(f"the number {text[:20]} is out of a float's range")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
+def _shown(value: Any) -> str:
+    """``value``'s repr, cut short (a malformed log can hold anything)."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+# --- times, dates and preference fields, both ways ---------------------------------------------
+
+
+def _time_text(value: dt.datetime) -> str:
+    """A time as the events' JSON writes it: ISO 8601 with its UTC offset; a time in a named
+    zone (a ``zoneinfo.ZoneInfo`` with a key) is followed by the key in brackets, as RFC 9557
+    writes it (``2026-03-02T09:00:00+01:00[Europe/Stockholm]``), so that it reads back in its
+    zone."""
+    zone = value.tzinfo
+    if type(zone) is ZoneInfo and zone.key is not None:
+        return f"{value.isoformat()}[{zone.key}]"
+    return value.isoformat()
+
+
+def _zone(key: str) -> ZoneInfo:
+    zone = _ZONES.get(key)
+    if zone is None:
+        if not _ZONE_KEY.fullmatch(key):
+            raise _Bad(f"{_TIME}: {key!r} is not a time zone key")
+        try:
+            zone = ZoneInfo(key)
+        except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            raise _Bad(f"{_TIME}: no time zone {key!r}") from None
+        _ZONES[key] = zone
+    return zone
+
+
+def _in_range(value: dt.datetime) -> None:
+    """Refuse ``value`` unless its Europe/Stockholm date is within the calendar's years."""
+    try:
+        day = local_date(value)
+    except OutOfRangeError:  # year 1 or 9999, whose instant is outside datetime's own range
+        day = dt.date.min
+    if not _FIRST_DATE <= day <= _LAST_DATE:
+        raise _Bad(f"a time whose {TIMEZONE} date is within {_RANGE} (the calendar's years)")
+
+
+_NOON = dt.time(12)
+_DAY = dt.timedelta(days=1)
+
+
+_QUIET: dict[tuple[ZoneInfo, int], dt.timedelta | None] = {}  # (zone, ordinal) → offset
+_QUIET_SIZE = 4096  # days remembered at most (then forgotten at once, and learnt again)
+
+
+def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timedelta | None:
+    """The UTC offset ``zone`` has all through ``day`` (a date of the calendar's years): the
+    same at the noons before, of and after it. None when it changes in between; then a time of
+    that day is read the long way."""
+    offsets = {dt.datetime.combine(day + k * _DAY, _NOON, zone).utcoffset() for k in (-1, 0, 1)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _read_time(text: Any) -> dt.datetime:
+    """A time :func:`_time_text` wrote; anything else raises ``_Bad`` saying what was expected.
+
+    A zoned time reads back in its zone, kept as the engine keeps it (``commands.aware``); its
+    offset must be the zone's at that instant. A time whose Europe/Stockholm date is outside
+    the calendar's years 1990–2100 is refused.
+    """
+    if type(text) is not str:
+        raise _Bad(_TIME)
+    zone = None
+    if text.endswith("]"):
+        text, _, key = text.partition("[")
+        zone = _ZONES.get(key[:-1]) or _zone(key[:-1])
+    try:
+        fixed = _fromisoformat(text)
+    except ValueError:
+        raise _Bad(_TIME) from None
+    if type(fixed.tzinfo) is not dt.timezone:
+        raise _Bad(f"{_TIME}, not a naive time")
+    if fixed.year not in _SURE_YEARS:
+        _in_range(fixed)
+    if zone is None:
+        return fixed
+    day = (zone, fixed.toordinal())
+    quiet = _QUIET.get(day, False)
+    if quiet is False:
+        quiet = _quiet_offset(zone, fixed.date())
+        if len(_QUIET) >= _QUIET_SIZE:
+            _QUIET.clear()
+        _QUIET[day] = quiet
+    if quiet == fixed.utcoffset():
+        return _combine(fixed, fixed.time(), zone)  # the same wall time, the one instant it names
+    value = fixed.astimezone(zone)
+    if value.utcoffset() != fixed.utcoffset():
+        raise _Bad(f"{_TIME}: the offset {zone.key} has at that time")
+    return aware("at", value)
+
+
+def _read_date(text: Any) -> dt.date:
+    if type(text) is not str:
+        raise _Bad("an ISO date (YYYY-MM-DD)")
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        raise _Bad("an ISO date (YYYY-MM-DD)") from None
+    if not _FIRST_DATE <= value <= _LAST_DATE:
+        raise _Bad(f"a date within {_RANGE} (the calendar's years)")
+    return value
+
+
+def _read_prefs(raw: Any) -> tuple[tuple[str, PrefValue], ...]:
+    """Preference fields in the one documented shape, ``[[name, value], ...]``: a mapping, a
+    text or a pair of any other length is refused (``{"ab": 1}`` is not the field a = b)."""
+    if type(raw) is not list:
+        raise _Bad(_PREFS)
+    fields = []
+    for i, pair in enumerate(raw):
+        if type(pair) is not list or len(pair) != 2:
+            raise _Bad(f"{_PREFS} (item {i} is not a pair)")
+        name, value = pair
+        if type(name) is not str or not name or name.isspace():
+            raise _Bad(f"{_PREFS} (item {i} is not named by a non-blank text)")
+        items = value if type(value) is list else (value,)
+        for item in items:
+            if type(item) not in _SCALARS or (type(item) is float and not math.isfinite(item)):
+                raise _Bad(f"{_PREFS} (the value of {name!r} is not one of those)")
+        fields.append((name, tuple(value) if type(value) is list else value))
+    return tuple(fields)
+
+
+def _dump_prefs(value: tuple[tuple[str, PrefValue], ...]) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for name, item in value:
+        items = item if isinstance(item, tuple) else (item,)
+        if any(type(v) is float and not math.isfinite(v) for v in items):
+            raise _Bad(f"a finite number as the value of {name!r} (JSON has no NaN or infinity)")
+        out.append([name, list(item) if isinstance(item, tuple) else item])
+    return out
+
+
+def _optional(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else read(value)
+
+
+def _dump_time(value: dt.datetime | None) -> str | None:
+    return None if value is None else _time_text(value)
+
+
+# The kinds (commands.ArgKind.name) read and written here rather than by the kind itself: times
+# keep their zone and stay in the calendar's years, dates too, preference fields keep one shape.
+_READ: Mapping[str, Callable[[Any], Any]] = {
+    "aware": _read_time,
+    "opt_aware": _optional(_read_time),
+    "date": _read_date,
+    "opt_date": _optional(_read_date),
+    "prefs": _read_prefs,
+}
+_DUMP: Mapping[str, Callable[[Any], Any]] = {
+    "aware": _dump_time,
+    "opt_aware": _dump_time,
+    "prefs": _dump_prefs,
+}
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+_Dumper = tuple[str, Callable[[Any], Any], Any]
+
+
+def _dumpers(cls: type[Command]) -> tuple[_Dumper, ...]:
+    """Each argument's name, how it is written, and the default at which it is left out (for
+    arguments written only when set; else a marker no value equals), for the class ``cls``."""
+    found = _DUMPERS.get(cls)
+    if found is None:
+        found = _DUMPERS[cls] = tuple(
+            (f.name, _DUMP.get(f.metadata["kind"].name, f.metadata["kind"].dump),
+             f.default if f.metadata.get("written_when_set") else _ALWAYS)
+            for f in attrs.fields(cls)
+        )
+    return found
+
+
+_ALWAYS = object()
+_DUMPERS: dict[type[Command], tuple[_Dumper, ...]] = {}
+
+
+def _event_to_dict(event: Event, where: str) -> dict[str, Any]:
+    args = {}
+    for name, dump, unset in _dumpers(type(event.args)):
+        value = getattr(event.args, name)
+        if value is unset or (unset is not _ALWAYS and value == unset):
+            continue
+        try:
+            args[name] = dump(value)
+        except _Bad as exc:
+            raise EventFormatError(f"{where}.args.{name}: expected {exc.expected}") from None
+    out: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "seq": event.seq,
+        "at": _time_text(event.at),
+        "command": event.command,
+        "args": args,
+        "phase": str(event.phase),
+        "profile": event.profile,
+        "profile_hash": event.profile_hash,
+        "unit": event.unit,
+        "kva": event.kva,
+        "case": event.case_id,
+    }
+    declaration = event.declaration
+    if declaration is not None:
+        out["declaration"] = {
+            "birth_date": declaration.person.birth_date.isoformat(),
+            "guardians": list(declaration.person.guardians),
+            "units": dict(declaration.units),
+        }
+    return out
+
+
+def events_to_json(events: Iterable[Event]) -> str:
+    """The events as a JSON array (each with ``schema``). Strict JSON: a value JSON cannot
+    hold (a NaN or infinite preference) raises :class:`EventFormatError` naming the field."""
+    items = []
+    for i, event in enumerate(events):
+        if not isinstance(event, Event):
+            raise InputTypeError("events", "sipcore Event objects", event)
+        items.append(_event_to_dict(event, f"events[{i}]"))
+    return json.dumps(items, ensure_ascii=False, allow_nan=False)
+
+
+# --- reading: the full path, which names the field -----------------------------------------------
+
+
+class _Stamps(dict[tuple[str, str], Stamp]):
     """Equal stamps read from one text, shared (a case's events name one profile)."""
 
-    def get(self, stamp: Stamp) -> Stamp:  # type: ignore[override]
-        return self.setdefault(stamp, stamp)
+    def of(self, key: Any, content_hash: Any) -> Stamp:
+        if type(key) is not str or type(content_hash) is not str:
+            raise _Bad("a text")
+        stamp = self.get((key, content_hash))
+        if stamp is None:
+            stamp = self[key, content_hash] = Stamp(key, content_hash)
+        return stamp
+
+
+_EVENT_FIELDS = frozenset(
+    ("schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit",
+     "kva", "case", "declaration")
+)
+_DECLARATION_FIELDS = frozenset(("birth_date", "guardians", "units"))
 
 
 def _field(data: Mapping[str, Any], where: str, name: str, kind: type) -> Any:
@@ -170,8 +428,54 @@ def _field(data: Mapping[str, Any], where: str, name: str, kind: type) -> Any:
         raise EventFormatError(f"{where}.{name}: missing")
     value = data[name]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise EventFormatError(f"{where}.{name}: expected {kind.__name__}, got {value!r}")
+        raise EventFormatError(f"{where}.{name}: expected {kind.__name__}, got {_shown(value)}")
     return value
+
+
+def _read(read: Callable[[Any], Any], value: Any, where: str) -> Any:
+    try:
+        return read(value)
+    except _Bad as exc:
+        raise EventFormatError(f"{where}: expected {exc.expected}, got {_shown(value)}") from None
+
+
+def _event_from_dict(data: Any, where: str, stamps: _Stamps) -> Event:
+    if not isinstance(data, Mapping):
+        raise EventFormatError(f"{where}: expected an object, got {type(data).__name__}")
+    schema = _field(data, where, "schema", int)
+    if schema not in READABLE_SCHEMAS:
+        raise EventFormatError(
+            f"{where}.schema: expected one of {', '.join(map(str, READABLE_SCHEMAS))}, got "
+            f"{schema!r} (unknown schema)"
+        )
+    case_id = _field(data, where, "case", str) if schema >= 2 else ""
+    if schema >= 2 and not case_id.strip():
+        raise EventFormatError(f"{where}.case: expected a non-blank text")
+    unknown = sorted(str(name) for name in set(data) - _EVENT_FIELDS)
+    if unknown:
+        raise EventFormatError(f"{where}.{_shown(unknown[0])[1:-1]}: unknown field")
+    command = _field(data, where, "command", str)
+    if command not in COMMAND_ARGS:
+        raise EventFormatError(f"{where}.command: unknown command {_shown(command)}")
+    phase = _field(data, where, "phase", str)
+    if phase not in _PHASES:
+        raise EventFormatError(f"{where}.phase: unknown phase {_shown(phase)}")
+    unit = data.get("unit")
+    kva = data.get("kva")
+    for name, value in (("unit", unit), ("kva", kva)):
+        if value is not None and not isinstance(value, str):
+            raise EventFormatError(f"{where}.{name}: expected a text or null")
+    fields = (
+        _field(data, where, "seq", int),
+        _read(_read_time, _field(data, where, "at", str), f"{where}.at"),
+        _load_args(command, _field(data, where, "args", dict), f"{where}.args"),
+        _PHASES[phase],
+        stamps.of(_field(data, where, "profile", str), _field(data, where, "profile_hash", str)),
+    )
+    declaration = _load_declaration(data.get("declaration"), f"{where}.declaration")
+    if declaration is not None:
+        return OpeningEvent(*fields, unit, kva, case_id, declaration=declaration)
+    return Event(*fields, unit, kva, case_id)
 
 
 def _load_args(command: str, raw: dict[str, Any], where: str) -> Command:
@@ -180,8 +484,12 @@ def _load_args(command: str, raw: dict[str, Any], where: str) -> Command:
     values: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in fields:
-            raise EventFormatError(f"{where}.{name}: unknown argument of {command}")
+            raise EventFormatError(f"{where}.{_shown(name)[1:-1]}: unknown argument of {command}")
         spec: ArgKind = fields[name].metadata["kind"]
+        read = _READ.get(spec.name)
+        if read is not None:
+            values[name] = _read(read, value, f"{where}.{name}")
+            continue
         try:
             values[name] = spec.load(value)
         except (TypeError, ValueError):
@@ -197,6 +505,9 @@ def _load_declaration(raw: Any, where: str) -> Declaration | None:
         return None
     if not isinstance(raw, Mapping):
         raise EventFormatError(f"{where}: expected an object")
+    unknown = sorted(str(name) for name in set(raw) - _DECLARATION_FIELDS)
+    if unknown:
+        raise EventFormatError(f"{where}.{_shown(unknown[0])[1:-1]}: unknown field")
     try:
         birth = dt.date.fromisoformat(_field(raw, where, "birth_date", str))
     except ValueError:
@@ -210,18 +521,234 @@ def _load_declaration(raw: Any, where: str) -> Declaration | None:
     return Declaration(Person(birth, tuple(guardians)), Units.of(units))
 
 
-def events_to_json(events: Iterable[Event]) -> str:
-    """The events as a JSON array (each with ``schema``)."""
-    return json.dumps([e.to_dict() for e in events], ensure_ascii=False)
+# --- reading: the quick path ---------------------------------------------------------------------
 
 
-def events_from_json(text: str) -> list[Event]:
-    """Events from :func:`events_to_json`; malformed JSON is refused naming the field."""
+class _Slow(Exception):
+    """The quick path gives the event up to the full path."""
+
+
+def _quick_ids(value: Any, *, empty_ok: bool = False) -> tuple[str, ...]:
+    # str.strip refuses anything but a text (TypeError), and gives "" for a blank one.
+    if (
+        type(value) is not list
+        or not (value or empty_ok)
+        or len(set(value)) != len(value)
+        or not all(map(str.strip, value))
+    ):
+        raise _Slow
+    return tuple(value)
+
+
+def _quick_any_ids(value: Any) -> tuple[str, ...]:
+    return _quick_ids(value, empty_ok=True)
+
+
+# What the quick path does with each kind of argument. The JSON value of a text or a bool is the
+# argument's value, once its type is right (and a required text is not blank); a choice is
+# checked by the kind's own check; the other kinds are converted (to a tuple, a time, a date).
+_QUICK_TYPES: Mapping[str, tuple[frozenset[type], bool]] = {  # (the types, not blank)
+    "text": (frozenset((str,)), True),
+    "opt_text": (frozenset((str, type(None))), False),
+    "bool": (frozenset((bool,)), False),
+}
+_QUICK_CONVERT: Mapping[str, Callable[[Any], Any]] = {
+    **_READ,
+    "ids": _quick_ids,
+    "opt_ids": _quick_any_ids,
+    "maybe_ids": _optional(_quick_any_ids),
+}
+
+
+def _quick_choice(spec: ArgKind, name: str) -> Callable[[Any], None]:
+    """A choice checked by the kind's own check, each value it accepts remembered (a handful)."""
+    accepted: set[Any] = set()
+
+    def check(value: Any) -> None:
+        if value not in accepted:
+            if spec.check(name, value) is not value:
+                raise _Slow
+            accepted.add(value)
+
+    return check
+
+
+@attrs.frozen(weakref_slot=False)
+class _QuickArgs:
+    """How the quick path reads one command's arguments, worked out once per command."""
+
+    cls: type[Command]
+    count: int  # how many arguments the JSON object holds: every field of the class
+    unset: Mapping[str, Any]  # the arguments written only when set, with their JSON defaults
+    typed: tuple[tuple[str, frozenset[type], bool], ...]
+    checks: tuple[tuple[str, Callable[[Any], None]], ...]
+    conversions: tuple[tuple[str, Callable[[Any], Any]], ...]
+    empty: Command | None  # a command without arguments: its one instance
+    cross_check: Callable[[Mapping[str, Any]], None] | None
+    size: int  # how many fields the event holds (the opening event also has its declaration)
+
+    @classmethod
+    def of(cls, command: str) -> _QuickArgs:
+        args = COMMAND_ARGS[command]
+        fields = attrs.fields(args)
+        typed = []
+        checks = []
+        conversions = []
+        for f in fields:
+            kind: ArgKind = f.metadata["kind"]
+            if kind.name in _QUICK_TYPES:
+                typed.append((f.name, *_QUICK_TYPES[kind.name]))
+            elif kind.name in _QUICK_CONVERT:
+                conversions.append((f.name, _QUICK_CONVERT[kind.name]))
+            else:
+                checks.append((f.name, _quick_choice(kind, f.name)))
+        return cls(
+            args,
+            len(fields),
+            {f.name: f.metadata["kind"].dump(f.default) for f in fields
+             if f.metadata.get("written_when_set")},
+            tuple(typed),
+            tuple(checks),
+            tuple(conversions),
+            None if fields else load(command, {}),
+            args.cross_check if "cross_check" in vars(args) else None,
+            12 if command == "open_case" else 11,
+        )
+
+    def read(self, raw: Any) -> Command:
+        """The arguments, when ``raw`` holds every one in the form events_to_json writes."""
+        if type(raw) is not dict:
+            raise _Slow
+        if len(raw) != self.count:
+            raw = {**self.unset, **raw}  # the arguments left out at their defaults
+            if len(raw) != self.count:
+                raise _Slow
+        if self.empty is not None:
+            return self.empty
+        for name, types, not_blank in self.typed:
+            value = raw[name]
+            if type(value) not in types or (not_blank and (not value or value.isspace())):
+                raise _Slow
+        for name, check in self.checks:
+            check(raw[name])
+        if self.conversions:
+            raw = raw.copy()  # the full path may still read the parsed object as it was
+            for name, convert in self.conversions:
+                raw[name] = convert(raw[name])
+        if self.cross_check is not None:
+            self.cross_check(raw)
+        made: Command = self.cls(**raw)  # every name is a field: one more would be a TypeError
+        return made
+
+
+_QUICK = {command: _QuickArgs.of(command) for command in COMMAND_ARGS}
+_get_event = operator.itemgetter(
+    "schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit", "kva",
+    "case",
+)
+
+
+def _quick_declaration(raw: Any) -> Declaration:
+    if type(raw) is not dict or len(raw) != len(_DECLARATION_FIELDS):
+        raise _Slow
+    guardians = raw["guardians"]
+    units = raw["units"]
+    if type(guardians) is not list or type(units) is not dict:
+        raise _Slow
+    for value in (*guardians, *units.values()):
+        if type(value) is not str:
+            raise _Slow
+    birth = dt.date.fromisoformat(raw["birth_date"])
+    return Declaration(Person(birth, tuple(guardians)), Units.of(units))
+
+
+def _quick_event(data: Any, stamps: _Stamps) -> Event | None:
+    """The event, when ``data`` is exactly in the form events_to_json writes; else None."""
     try:
-        raw = json.loads(text)
+        (schema, seq, at, command, args, phase, key, content_hash, unit, kva,
+         case_id) = _get_event(data)
+        quick = _QUICK[command]
+        if (
+            type(seq) is not int
+            or type(schema) is not int
+            or schema != SCHEMA_VERSION
+            or len(data) != quick.size
+            or (unit is not None and type(unit) is not str)
+            or (kva is not None and type(kva) is not str)
+            or type(case_id) is not str
+            or not case_id
+            or case_id.isspace()
+        ):
+            return None
+        stamp = stamps.get((key, content_hash)) or stamps.of(key, content_hash)
+        if quick.size == 12:
+            return OpeningEvent(
+                seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
+                case_id, declaration=_quick_declaration(data["declaration"]),
+            )
+        return Event(seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
+                     case_id)
+    except (_Slow, _Bad, LookupError, TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def events_from_json(text: str | bytes) -> list[Event]:
+    """Events from :func:`events_to_json`; malformed JSON is refused naming the field.
+
+    Strict JSON only (no ``NaN`` or ``Infinity``), at most :data:`MAX_JSON_CHARS` characters;
+    every error is an :class:`EventFormatError`.
+    """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            raise EventFormatError("events: not JSON (not UTF-8 text)") from None
+    if not isinstance(text, str):
+        raise EventFormatError(f"events: expected a JSON text, got {type(text).__name__}")
+    if len(text) > MAX_JSON_CHARS:
+        raise EventFormatError(
+            f"events: longer than {MAX_JSON_CHARS:,} characters (sipcore.events.MAX_JSON_CHARS)"
+        )
+    try:
+        raw = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise EventFormatError(f"events: not JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(raw, list):
+    except _NotJson as exc:
+        raise EventFormatError(f"events: not JSON ({exc})") from None
+    except RecursionError:
+        raise EventFormatError(
+            f"events: nested too deeply (a valid text nests {MAX_DEPTH} levels)"
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more digits than int() reads
+        raise EventFormatError(f"events: not JSON ({_shown(str(exc))[1:-1]})") from None
+    if type(raw) is not list:
         raise EventFormatError("events: expected a JSON array of events")
     stamps = _Stamps()
-    return [Event.from_dict(item, f"events[{i}]", stamps) for i, item in enumerate(raw)]
+    events = []
+    for i, item in enumerate(raw):
+        event = _quick_event(item, stamps)
+        if event is None:
+            event = _event_from_dict(item, f"events[{i}]", stamps)
+        events.append(event)
+    if events and not events[0].case_id:  # schema 1: the identity its opening event gives
+        first = events[0]
+        if not isinstance(first, OpeningEvent):
+            raise EventFormatError("events[0]: expected the open_case event with a declaration")
+        derived = derived_case_id(first)
+        events = [e if e.case_id else attrs.evolve(e, case_id=derived) for e in events]
+    return events
+
+
+def derived_case_id(opening: OpeningEvent) -> str:
+    """The identity sipcore gives a case whose caller names none: a UUID made from what its
+    opening event records (when, by which unit, under which profile, for whom), the same every
+    time the same opening is read."""
+    person = opening.declaration.person
+    text = json.dumps([
+        opening.at.isoformat(), opening.unit, opening.profile, person.birth_date.isoformat(),
+        list(person.guardians), dict(opening.declaration.units),
+    ], ensure_ascii=False)
+    return str(uuid.uuid5(_CASE_NAMESPACE, text))
+
+
+_CASE_NAMESPACE = uuid.UUID("5b0c7d3e-6f0a-5c8e-9a51-2d1f4e6b7c80")

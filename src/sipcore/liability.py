@@ -170,7 +170,7 @@ def _read(case: SipCase) -> _Facts:
     gone = chain.discharged_at
     gone_on = None if gone is None else local_date(gone)
     admitted = chain.admission_notice_at
-    needs = case.plan_type == "SPU"
+    needs = case.case_kind[0] == "SPU"
     if ready is None:
         return _Facts(None, admitted, None, None, needs, None, gone, gone_on)
     ready_day = local_date(ready)

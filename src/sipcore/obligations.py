@@ -125,6 +125,11 @@ OBLIGATIONS: tuple[Kind, ...] = (
 ADMISSION_NOTICE_WITHIN = dt.timedelta(hours=24)
 KINDS: tuple[str, ...] = tuple(k.kind for k in OBLIGATIONS)
 _BY_KIND: Mapping[str, Kind] = {k.kind: k for k in OBLIGATIONS}
+_MEETING = frozenset(command for k in OBLIGATIONS for command in k.met_by)
+_STARTED_BY: Mapping[str, tuple[Kind, ...]] = {
+    command: tuple(k for k in OBLIGATIONS if command in k.started_by)
+    for command in {c for k in OBLIGATIONS for c in k.started_by}
+}
 _CLOSING = frozenset({"decline_case", "refuse_consent", "withdraw_consent", "record_death",
                       "close_case"})
 
@@ -216,7 +221,8 @@ class _Reading:
         self.started: set[str] = set()  # the kinds one per case that have started
 
     def scope(self, kind: Kind) -> int:
-        return {"case": 0, "invitation": self.invitation, "version": self.version}[kind.per]
+        per = kind.per
+        return self.version if per == "version" else self.invitation if per == "invitation" else 0
 
 
 def terms(
@@ -230,10 +236,11 @@ def terms(
     plan_type = _plan_type(events[0].args) if events else "SIP"
     for event in events:
         command = event.command
-        for term in found:
-            if term.pending and _meets(term, event, now):
-                term.met_at = event.at
-                _met(term, event)
+        if command in _MEETING:
+            for term in found:
+                if term.pending and _meets(term, event, now):
+                    term.met_at = event.at
+                    _met(term, event)
         _advance(now, event, found)
         if command in _CLOSING or command == "revoke_invitation":
             for term in found:
@@ -257,12 +264,6 @@ def terms(
              t.due_at, t.kind.owed_by == "fast_vardkontakt")
         for t in found
     )
-
-
-_STARTED_BY: Mapping[str, tuple[Kind, ...]] = {
-    command: tuple(k for k in OBLIGATIONS if command in k.started_by)
-    for command in dict.fromkeys(c for k in OBLIGATIONS for c in k.started_by)
-}
 
 
 def _plan_type(opening: object) -> str:
@@ -352,24 +353,27 @@ def _started(
         if same_day:  # transferred earlier the same day
             term.met_at = same_day[0]
         return [term]
-    limit = profile.duration(kind.due, day) if kind.due else None
-    if limit is None:
-        return []
+    start = event.at
     if counts_from == "discharge_notice":
         notice = getattr(event.args, "discharge_notice_at", None)
         if event.command != "open_case":
             notice = event.at  # notify_discharge_ready: the notice is sent at its time
         if notice is None:
             return []
-        return [_Open(kind, None, limit.after(local_date(notice)), event.at, scope)]
+        start = notice
+    day = local_date(start)
+    limit = profile.duration(kind.due, day) if kind.due else None  # None: not in force then
+    if limit is None:
+        return []
     due = limit.after(day)
+    if kind.owed_by == "opener":
+        return [_Open(kind, opener, due, event.at, scope)]
     if kind.owed_by != "invitee":
         return [_Open(kind, None, due, event.at, scope)]
-    bound = getattr(profile, "invitation_answer_principals", None) or ()
     return [
         _Open(kind, unit, due, event.at, scope)
         for unit in event.args.invitees  # type: ignore[attr-defined]
-        if not bound or units.get(unit) in bound
+        if profile.answer_owed_by(units.get(unit, ""))
     ]
 
 

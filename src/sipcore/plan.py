@@ -9,7 +9,7 @@ as a copy of the notes of the one before.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import attrs
 
@@ -164,16 +164,47 @@ class Note:
     added_at: dt.datetime
     args: AddNeed | AddGoal | AddIntervention | AddNote
 
-    text = Given[str]()
+    voided_at: ClassVar[dt.datetime | None] = None  # a VoidedNote's: then it is unreadable
+
     horizon = Given[str | None](default=None)  # goals: "short" or "long"
     unit = Given[str | None](default=None)  # interventions: the responsible unit
-    responsible = Given[str | None](default=None)  # interventions: the responsible person
-    heading = Given[str | None](default=None)  # notes
 
     @property
     def kind(self) -> str:
         """``need``, ``goal``, ``intervention`` or ``note``."""
         return _KINDS[self.args.command]
+
+    @property
+    def text(self) -> str | None:
+        """The note's text; ``None`` once the note is void."""
+        return None if self.voided_at is not None else self.args.text
+
+    @property
+    def responsible(self) -> str | None:
+        """Interventions: the responsible person (``None`` once void)."""
+        return None if self.voided_at is not None else getattr(self.args, "responsible", None)
+
+    @property
+    def heading(self) -> str | None:
+        """Notes: the heading (``None`` once void)."""
+        return None if self.voided_at is not None else getattr(self.args, "heading", None)
+
+    def voided(self, at: dt.datetime) -> Note:
+        """This note, void from ``at``: what it said is no longer held (the events keep the
+        audit trail), only its kind, when it was added and its structure (horizon, unit)."""
+        blank: dict[str, Any] = {
+            f: "" if f == "text" else None
+            for f in ("text", "heading", "responsible") if hasattr(self.args, f)
+        }
+        return VoidedNote(self.added_at, attrs.evolve(self.args, **blank), at)
+
+
+@attrs.frozen(weakref_slot=False)
+class VoidedNote(Note):
+    """A note made void when consent was withdrawn (source 004: "makulera planen anteckning för
+    anteckning"): its kind, when it was added and its structure remain; what it said does not."""
+
+    voided_at: dt.datetime | None = attrs.field(default=None)  # type: ignore[misc]
 
 
 @attrs.frozen(weakref_slot=False)
@@ -252,6 +283,10 @@ class PlanVersion:
 
     def _locked(self) -> NoReturn:
         raise ValueError(f"plan version {self.number} is approved and cannot change")
+
+    def voided(self, at: dt.datetime) -> PlanVersion:
+        """This version with every note void from ``at`` (withdrawal of consent)."""
+        return attrs.evolve(self, notes=tuple(n.voided(at) for n in self.notes))
 
     def next_version(self, at: dt.datetime) -> PlanVersion:
         """Version N+1: copies of this version's notes, without its follow-up or marks."""

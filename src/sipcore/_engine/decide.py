@@ -35,12 +35,12 @@ from sipcore.discharge import CASE_INPUT
 from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.events import Event
 from sipcore.findings import Finding
-from sipcore.rules import Context, registry
+from sipcore.rules import Check, Context, Rule, registry
 from sipcore.states import CLOSED, Phase
 
 if TYPE_CHECKING:
     from sipcore.case import SipCase
-    from sipcore.profiles import Profile
+    from sipcore.profiles import Level, Profile
 
 __all__ = ["Decision", "decide"]
 
@@ -90,9 +90,13 @@ def decide(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Deci
 Decided = tuple[dt.datetime, Refusal | None, tuple[Finding, ...], Event | None]
 
 
-def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Decided:
+def decided(
+    case: SipCase, command: str, at: Any, raw: Mapping[str, Any], *, fire: bool = True
+) -> Decided:
     """:func:`decide` as a plain tuple: the checked time, the refusal (or ``None``), the
-    advice, the event (or ``None``)."""
+    advice, the event (or ``None``). ``fire=False`` reads the destination from the compiled
+    rulebook instead of firing the shared machine, and leaves the ``should`` rules unchecked
+    (verified replay: the table is the same, and advice does not decide)."""
     if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
         at = aware("at", at)  # (a time at a fixed offset needs nothing done)
     args = build(command, raw, case.units.ids) if raw else build(command, raw)
@@ -115,19 +119,20 @@ def decided(case: SipCase, command: str, at: Any, raw: Mapping[str, Any]) -> Dec
         against(case, at, args)
     if type(args) is AnswerInvitation and args.unit not in case.invitations[-1].invitees:
         return at, Refusal(command, (_not_invited(args.unit),)), (), None
-    failed, advice = _check(move, Context(case, profile, at, day, command, args), book.region)
+    checks = move.checks if fire else move.must
+    failed, advice = _check(checks, Context(case, profile, at, day, command, args), book.region)
     if failed:
         return at, RuleViolation(command, failed), advice, None
-    return at, None, advice, _event(case, profile, move, phase, at, args)
+    return at, None, advice, _event(case, profile, move, phase, at, args, fire)
 
 
 def _check(
-    move: Move, ctx: Context[Any], region: str | None
+    checks: tuple[tuple[Rule, Check, Level], ...], ctx: Context[Any], region: str | None
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """Every rule of the move: the failed ``must`` rules and the failed ``should`` rules."""
+    """Every rule of ``checks``: the failed ``must`` rules and the failed ``should`` rules."""
     failed: list[Finding] = []
     advice: list[Finding] = []
-    for rule, check, level in move.checks:
+    for rule, check, level in checks:
         detail = check(ctx)
         if detail is not None:
             found = rule.finding(detail, level, day=ctx.day, region=region)
@@ -136,7 +141,8 @@ def _check(
 
 
 def _event(
-    case: SipCase, profile: Profile, move: Move, phase: Phase, at: dt.datetime, args: Command
+    case: SipCase, profile: Profile, move: Move, phase: Phase, at: dt.datetime, args: Command,
+    fire: bool,
 ) -> Event:
     command = move.row.command
     effect = states.EFFECTS.get(command, states.NO_EFFECT)
@@ -148,9 +154,12 @@ def _event(
         acting = case.coordinator.unit
     else:
         acting = case.opened_by
-    kva = effect.kva_for(case.plan_type)
-    dest = destination(command, phase) if move.changes_phase else phase
-    return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva)
+    kva = effect.kva_for(case.case_kind[0])
+    if not move.changes_phase:
+        dest = phase
+    else:
+        dest = destination(command, phase) if fire else move.row.dest  # type: ignore[assignment]
+    return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva, case.case_id)
 
 
 def _phase_refusal(

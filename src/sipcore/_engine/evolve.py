@@ -26,6 +26,10 @@ __all__ = ["evolve"]
 
 def evolve(case: SipCase, event: Event) -> None:
     """Apply ``event`` to ``case``."""
+    stamp = event.decided_under
+    profile = case.profile
+    if stamp is not profile.stamp and not profile.accepts(stamp):  # a new version decided
+        case.profile = case.profile_for_stamp(stamp)
     case.phase = event.phase
     _APPLY[event.command](case, event, event.args)
     case.append_event(event)
@@ -92,6 +96,12 @@ def _approve(case: SipCase, event: Event, a: Any) -> None:
     _draft(case, case.versions[-1].approve(event.at, a.by, a.with_person))
 
 
+def _withdrawal(case: SipCase, event: Event, a: Any) -> None:
+    """Every note of every version is void (consent.withdrawal): the case no longer holds what
+    they said."""
+    case.versions = tuple(v.voided(event.at) for v in case.versions)
+
+
 def _follow_up(case: SipCase, event: Event, a: Any) -> None:
     case.meetings = (*case.meetings, Meeting(event.at, a, event.kva))
     case.versions = (*case.versions, case.versions[-1].next_version(event.at))
@@ -147,7 +157,7 @@ _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
     "document_plan": _document,
     "approve_plan": _approve,
     "start_follow_up": _follow_up,
-    "withdraw_consent": _nothing,
+    "withdraw_consent": _withdrawal,
     "record_death": _nothing,
     "close_case": _nothing,
     # --- discharge from inpatient care (DOMAIN.md §10)

@@ -31,6 +31,7 @@ class Move:
 
     row: Transition
     checks: tuple[tuple[Rule, Check, Level], ...]
+    must: tuple[tuple[Rule, Check, Level], ...]  # the checks at level must
     # The row's rules that apply to the kind of case (sipcore.states.RULE_PLAN_TYPES).
     rule_ids: tuple[str, ...] = ()
 
@@ -103,7 +104,8 @@ def _moves(
             for rule_id in applying
             if (check := rules[rule_id].check) is not None and levels[rule_id] != "off"
         )
+        must = tuple(c for c in checks if c[2] == "must")
         moves.update(
-            ((source, row.command), Move(row, checks, applying)) for source in row.sources
+            ((source, row.command), Move(row, checks, must, applying)) for source in row.sources
         )
     return moves

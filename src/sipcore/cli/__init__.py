@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -26,6 +27,10 @@ _SUBCOMMAND_MODULES = (
     "sipcore.cli.docs",
     "sipcore.cli.liability",
     "sipcore.cli.fhir",
+    "sipcore.cli.reassess",
+    "sipcore.cli.stats",
+    "sipcore.cli.schema",
+    "sipcore.cli.serve",
 )
 
 
@@ -52,18 +57,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BAD_INPUT = 2  # a malformed file or argument, a path that cannot be read or written
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a program killed by a closed pipe returns
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    """Run the command line: the subcommand's exit code; a library error, a file that cannot
+    be read or written, or an engine fault is one line on stderr and exit code 2; output into
+    a closed pipe (``sipcore check … | head``) ends quietly."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return _run(args)
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
+    except BrokenPipeError:
+        raise
     except SipError as exc:
-        print(f"sipcore {args.command}: {exc}", file=sys.stderr)
-        return 2
+        _error(args.command, str(exc))
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(args.command, f"{where}{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # an engine fault: one line, never a traceback
+        _error(args.command, f"internal error ({type(exc).__name__}: {exc}); please report it")
+        return EXIT_BAD_INPUT
+    sys.stdout.flush()
     return code
+
+
+def _error(command: str, message: str) -> None:
+    print(f"sipcore {command}: {message}", file=sys.stderr)
+
+
+def _closed_pipe() -> int:
+    """Stop writing: the reader has gone. Later writes (and the interpreter's final flush) go
+    to the null device, so that nothing is reported."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,9 +62,10 @@ def _check(args: argparse.Namespace) -> int:
             failed += 1
             malformed = True
             continue
-        except Exception as exc:  # an engine fault: one line, not a traceback
-            print(f"FAIL {file}: internal error {type(exc).__name__}: {exc}")
+        except Exception as exc:  # an engine fault: one line, not a traceback, and exit code 2
+            print(f"ERROR {file}: internal error ({type(exc).__name__}: {exc}); please report it")
             failed += 1
+            malformed = True
             continue
         if result.passed:
             passed += 1
@@ -87,7 +88,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             "Run SIP scenario files (TOML, see docs/scenarios.md). A directory is searched "
             "recursively for *.toml files, in sorted order. Prints one line per scenario and "
             "'N passed, M failed'. Exit code 0: all passed; 1: a scenario failed; 2: a file is "
-            "malformed or a path does not exist."
+            "malformed, a path does not exist, or the engine failed on a file."
         ),
     )
     check.add_argument("paths", metavar="PATH", nargs="+", help="a scenario file or directory")

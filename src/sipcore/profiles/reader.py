@@ -157,6 +157,11 @@ def _in_force(found: list[tuple[Table, Cite]], valid_from: dt.date) -> None:
                f"applies from {cite.ref.valid_from}", given)
 
 
+# The longest time limit a profile may set, per unit: a year. A routine's limits are days or
+# weeks; a larger amount is a typo, and one that would put deadlines past the calendar.
+MAX_AMOUNTS = {"working_days": 260, "calendar_days": 366, "weeks": 52, "months": 12}
+
+
 def _read_duration(t: Table) -> Duration | None:
     """The duration of ``t``; ``None`` where ``absent = true`` (no such limit)."""
     if t.boolean("absent", False):
@@ -166,6 +171,10 @@ def _read_duration(t: Table) -> Duration | None:
         return None
     amount = t.count("amount")
     unit = t.choice("unit", DURATION_UNITS)
+    most = MAX_AMOUNTS[unit]
+    if amount > most:
+        t.fail("amount", f"at most {most} {unit.replace('_', ' ')} (a time limit of at most a "
+               "year)", amount)
     rolls = t.boolean("rolls")
     for known in DURATION_UNITS:
         if unit == known:

@@ -295,7 +295,7 @@ def _read_obligations(top: Table, declared: Mapping[str, str]) -> tuple[ExpectOb
             t.choice("status", STATUSES),
             _unit(t, "unit", t.data["unit"], declared) if "unit" in t else None,
             t.date("due", _DATE) if "due" in t else None,
-            t.aware("due_at", _AWARE) if "due_at" in t else None,
+            _due_at(t),
         ))
     return tuple(found)
 
@@ -319,6 +319,15 @@ def _read_expect(top: Table, declared: Mapping[str, str]) -> Expect:
         liable_days=t.count("liable_days", COUNT) if "liable_days" in t else None,
         liability_as_of=t.aware("liability_as_of", _AWARE) if "liability_as_of" in t else None,
     )
+
+
+def _due_at(t: Table) -> dt.datetime | None:
+    """A time the obligation is due at (version 2), instead of ``due``."""
+    if "due_at" not in t:
+        return None
+    if "due" in t:
+        t.fail("due_at", "due or due_at, not both", t.data["due_at"])
+    return t.aware("due_at", _AWARE)
 
 
 def _liable_from(t: Table) -> dt.date | bool:

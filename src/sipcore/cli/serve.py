@@ -1,0 +1,49 @@
+"""``sipcore serve [--host 127.0.0.1] [--port 8000] [--max-body BYTES]``: the decisions over
+HTTP (see :mod:`sipcore.serve`); needs the extra: ``pip install "sipcore[serve]"``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+from typing import Any
+
+from sipcore.errors import InputError
+
+__all__ = ["register"]
+
+DEFAULT_PORT = 8000
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        help="serve the decisions over HTTP (needs the extra: pip install 'sipcore[serve]')",
+        description="Serve the decisions over HTTP: stateless, OpenAPI at /openapi.json. "
+        "Needs the extra: pip install 'sipcore[serve]'.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                       "(default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
+                       help=f"port to listen on (default {DEFAULT_PORT})")
+    serve.add_argument("--max-body", type=int, default=None, metavar="BYTES",
+                       help="largest request body accepted (default 1 MiB); larger: 413")
+    serve.add_argument("--log-level", default="warning",
+                       choices=("critical", "error", "warning", "info", "debug"))
+    serve.set_defaults(func=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    missing = [m for m in ("fastapi", "uvicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError("serve", "the serve extra installed: pip install 'sipcore[serve]'",
+                         f"missing {', '.join(missing)}")
+    if not 0 <= args.port <= 65535:
+        raise InputError("--port", "a port number 0–65535", args.port)
+    import uvicorn
+
+    from sipcore.serve import MAX_BODY, create_app
+
+    app = create_app(max_body=MAX_BODY if args.max_body is None else args.max_body)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                access_log=False)
+    return 0

@@ -1,0 +1,98 @@
+"""The command line never shows a traceback: bad paths, malformed files, a closed stdout and
+an engine fault each end in one line and an exit code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sipcore.cli import build_parser, main
+
+HERE = Path(__file__).resolve().parent
+SCENARIOS = HERE / "scenarios"
+ONE = SCENARIOS / "national" / "withdrawal.toml"
+MALFORMED = HERE / "bad_scenarios" / "bad_toml.toml"
+
+
+def _subcommands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)  # type: ignore[arg-type]
+
+
+def _run(*args: str, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sipcore", *args], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, check=False, timeout=120,
+                          cwd=HERE.parent)
+
+
+BAD_CALLS = {
+    "check": [["/no/such/path.toml"], [str(MALFORMED)]],
+    "diff": [["national", "nowhere", str(ONE)], ["national", "vastmanland", "/no/such"]],
+    "docs": [["/dev/null/x"], [str(ONE)]],
+    "explain": [["no.such_rule"]],
+    "deadline": [["2026-13-01", "--working-days", "1"], ["1066-10-14", "--working-days", "1"]],
+    "workdays": [["1066"], ["twenty"]],
+    "fhir": [["/no/such.toml"], [str(MALFORMED)]],
+    "reassess": [["national", "vastmanland", "/no/such.jsonl"],
+                 ["national", "nowhere", str(ONE)]],
+    "stats": [["/no/such.jsonl"], [str(MALFORMED), "--strict"]],
+    "schema": [["/dev/null/x"], [str(ONE)]],
+    "serve": [["--port", "not-a-port"]],
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [(c, a) for c, calls in BAD_CALLS.items() for a in calls],
+)
+def test_bad_input_is_one_line_and_exit_code_2(command: str, args: list[str]) -> None:
+    if command not in _subcommands():
+        pytest.skip(f"{command} is not installed here")
+    done = _run(command, *args)
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.returncode == 2, (done.returncode, done.stderr, done.stdout)
+    # one line, or one line per file or log line at fault for the commands that read many
+    assert len(done.stderr.strip().splitlines()) <= 1 or command in ("check", "reassess", "stats")
+
+
+@pytest.mark.parametrize("command", ["check", "docs", "explain", "workdays"])
+def test_every_subcommand_answers_help_without_a_traceback(command: str) -> None:
+    done = _run(command, "--help")
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+
+
+def test_output_into_a_closed_pipe_ends_quietly() -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the first write fails with a broken pipe
+    try:
+        done = subprocess.run([sys.executable, "-m", "sipcore", "check", str(SCENARIOS)],
+                              stdout=writer, stderr=subprocess.PIPE, text=True, check=False,
+                              timeout=120, cwd=HERE.parent)
+    finally:
+        os.close(writer)
+    assert done.stderr == "" and done.returncode == 141
+
+
+def test_an_engine_fault_is_one_line_and_exit_code_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sipcore.cli import check
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(check, "run_scenario", broken)
+    code = main(["check", str(ONE)])
+    out = capsys.readouterr().out
+    assert code == 2 and "internal error (ZeroDivisionError: boom)" in out
+    assert "Traceback" not in out
+
+
+def test_every_subcommand_is_covered_here() -> None:
+    covered = set(BAD_CALLS) | {"liability"}
+    assert set(_subcommands()) <= covered, set(_subcommands()) - covered
