@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 import attrs
 
-from sipcore.deadlines import local_date
+from sipcore.deadlines import local_date, stockholm
 from sipcore.errors import SipError
 from sipcore.findings import Source
 from sipcore.legal import Cite
 
 if TYPE_CHECKING:
     from sipcore.case import SipCase
+    from sipcore.profiles import LiabilityStart, Profile, Stamp
 
 __all__ = ["Liability", "LiabilityList", "Missing", "liabilities", "payment_liability"]
 
@@ -127,7 +128,9 @@ class _Facts(NamedTuple):
     discharged_at: dt.datetime | None
     discharged_on: dt.date | None
 
-    def at(self, as_of: dt.datetime, day: dt.date) -> Liability:
+    def at(self, as_of: dt.datetime, day: dt.date, memo: _Memo | None = None) -> Liability:
+        """The liability as of ``as_of`` (local date ``day``); ``memo`` shares the equal
+        answers of one region-wide call (a frozen answer is the same for every case)."""
         missing = self.missing
         if missing is None:
             if self.admission_at is None or self.admission_at > as_of:
@@ -138,14 +141,25 @@ class _Facts(NamedTuple):
                 self.invitation_at is None or self.invitation_at > as_of
             ):
                 missing = "invitation"
-        if missing is not None:
-            return Liability(as_of, None, 0, missing, _SOURCES[missing])
-        start = self.liable_from
-        assert start is not None
-        gone = self.discharged_at
-        end = self.discharged_on if gone is not None and gone <= as_of else day
-        assert end is not None
-        return Liability(as_of, start, max(0, (end - start).days), None, _SOURCES["liable"])
+        start: dt.date | None = None
+        days = 0
+        if missing is None:
+            start = self.liable_from
+            assert start is not None
+            gone = self.discharged_at
+            end = self.discharged_on if gone is not None and gone <= as_of else day
+            assert end is not None
+            days = max(0, (end - start).days)
+        key = (start, days, missing)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = Liability(as_of, start, days, missing, _SOURCES[missing or "liable"])
+            if memo is not None:
+                memo[key] = found
+        return found
+
+
+_Memo = dict[tuple[dt.date | None, int, str | None], Liability]
 
 
 _NOT_DISCHARGE = _Facts("discharge_case", None, None, None, False, None, None, None)
@@ -174,21 +188,42 @@ def _read(case: SipCase) -> _Facts:
     if ready is None:
         return _Facts(None, admitted, None, None, needs, None, gone, gone_on)
     ready_day = local_date(ready)
-    profile = case.profile_for(ready_day)
-    start = profile.liability_start(case.care, ready_day)
-    limit = profile.duration("discharge_invitation", ready_day)
-    if start is None or (needs and limit is None):
+    start, deadline = _limits(case.profile_for(ready_day), case.care, ready_day)
+    if start is None or (needs and deadline is None):
         return _Facts("in_force", admitted, ready, None, needs, None, gone, gone_on)
     invited = None
-    if needs and limit is not None:
-        due = limit.after(ready_day)
+    if needs and deadline is not None:
         since = chain.first_appointed_at
         for invitation in case.invitations:
             sent = invitation.sent_at
-            if since is not None and since <= sent and local_date(sent) <= due:
+            if since is not None and since <= sent < deadline:
                 invited = sent
                 break
     return _Facts(None, admitted, ready, invited, needs, start.liable_from(ready), gone, gone_on)
+
+
+_LIMITS: dict[tuple[Stamp, str, dt.date], tuple[LiabilityStart | None, dt.datetime | None]] = {}
+
+
+def _limits(
+    profile: Profile, care: str, day: dt.date
+) -> tuple[LiabilityStart | None, dt.datetime | None]:
+    """For a notice on ``day`` under ``profile``: when the liability begins, and the instant
+    the kallelse is late from (the start of the day after its last day), worked out once per
+    profile, care and day."""
+    key = (profile.stamp, care, day)
+    found = _LIMITS.get(key)
+    if found is None:
+        limit = profile.duration("discharge_invitation", day)
+        late = None
+        if limit is not None:
+            after = limit.after(day) + dt.timedelta(days=1)
+            late = dt.datetime.combine(after, dt.time(), stockholm())
+        found = (profile.liability_start(care, day), late)
+        if len(_LIMITS) > 100_000:  # bounded: a region's notices span a few thousand days
+            _LIMITS.clear()
+        _LIMITS[key] = found
+    return found
 
 
 def payment_liability(case: SipCase, as_of: dt.datetime) -> Liability:
@@ -223,6 +258,7 @@ def liabilities(cases: Iterable[SipCase], as_of: dt.datetime) -> LiabilityList[S
 
     as_of = aware("as_of", as_of)
     day = local_date(as_of)
+    memo: _Memo = {}
     out: LiabilityList[SipCase] = LiabilityList()
     for case in cases:
         try:
@@ -237,5 +273,5 @@ def liabilities(cases: Iterable[SipCase], as_of: dt.datetime) -> LiabilityList[S
 
             out.uncomputable.append((case, InputTypeError("cases", "SipCase objects", case)))
             continue
-        out.append((case, facts.at(as_of, day)))
+        out.append((case, facts.at(as_of, day, memo)))
     return out
