@@ -350,3 +350,50 @@ def test_cli_bad_input_is_one_line_and_exit_2(
     assert main(argv) == 2
     out = capsys.readouterr().out
     assert len(out.splitlines()) == 1 and out.startswith("sipcore liability: ")
+
+
+# --- the scenario keys of DOMAIN.md §9 v2 --------------------------------------------------------
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = (SCENARIOS / "utskrivning_ansvar_fore_tolv.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ("liable_from = 2026-03-05", "liable_from = false", "expect.liable_from"),
+    ("liable_from = 2026-03-05", "liable_from = 2026-03-06", "expect.liable_from"),
+    ("liable_days = 1 ", "liable_days = 2 ", "expect.liable_days"),
+    ('plan_type = "SPU"', 'plan_type = "SIP"', "expect.plan_type"),
+    ("due_at = 2026-02-27T14:00:00+01:00", "due_at = 2026-02-27T15:00:00+01:00",
+     "expect_obligation 1"),
+    ("liable_days = 1 ", "liability_as_of = 2026-03-05T12:00:00+01:00\nliable_days = 1 ",
+     "expect.liable_days"),  # as of 5 March, no vårddygn is completed yet
+])
+def test_the_scenario_keys_check_what_they_say(
+    tmp_path: Path, old: str, new: str, where: str
+) -> None:
+    from sipcore.scenarios import load_scenario, run_scenario
+
+    assert run_scenario(load_scenario(SCENARIOS / "utskrivning_ansvar_fore_tolv.toml")).passed
+    result = run_scenario(load_scenario(_variant(tmp_path, old, new)))
+    assert result.failure is not None and result.failure.where.startswith(where), result.failure
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('due_at = 2026-02-27T14:00:00+01:00', 'due_at = 2026-02-27T14:00:00+01:00\ndue = 2026-02-27',
+     "due or due_at, not both"),
+    ("liable_from = 2026-03-05", "liable_from = true", "or false"),
+    ('plan_type = "SPU"', 'plan_type = "VP"', "SIP, SPU, SPLPTLRV"),
+])
+def test_malformed_scenario_keys_are_named(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    from sipcore.errors import ScenarioError
+    from sipcore.scenarios import load_scenario
+
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(_variant(tmp_path, old, new))
