@@ -162,12 +162,20 @@ def _in_force(found: list[tuple[Table, Cite]], valid_from: dt.date) -> None:
 MAX_AMOUNTS = {"working_days": 260, "calendar_days": 366, "weeks": 52, "months": 12}
 
 
+def _absent(t: Table, keys: tuple[str, ...]) -> bool:
+    """Whether ``t`` says ``absent = true`` (no such value), and then none of ``keys``."""
+    if not t.boolean("absent", False):
+        return False
+    for key in keys:
+        if key in t:
+            t.fail(key, f"no {', '.join(keys[:-1])} or {keys[-1]} where absent = true",
+                   t.data[key])
+    return True
+
+
 def _read_duration(t: Table) -> Duration | None:
     """The duration of ``t``; ``None`` where ``absent = true`` (no such limit)."""
-    if t.boolean("absent", False):
-        for key in ("amount", "unit", "rolls"):
-            if key in t:
-                t.fail(key, "no amount, unit or rolls where absent = true", t.data[key])
+    if _absent(t, ("amount", "unit", "rolls")):
         return None
     amount = t.count("amount")
     unit = t.choice("unit", DURATION_UNITS)
@@ -185,13 +193,13 @@ def _read_duration(t: Table) -> Duration | None:
 def _read_liability(t: Table) -> LiabilityStart | None:
     """When the payment liability begins (``days``, ``days_after_noon``, ``noon`` as a TOML
     local time, e.g. 12:00:00); ``None`` where ``absent = true``."""
-    if t.boolean("absent", False):
-        for key in ("days", "days_after_noon", "noon"):
-            if key in t:
-                t.fail(key, "no days or noon where absent = true", t.data[key])
+    if _absent(t, ("days", "days_after_noon", "noon")):
         return None
     days = t.count("days")
     later = t.count("days_after_noon")
+    most = MAX_AMOUNTS["calendar_days"]
+    if later > most:
+        t.fail("days_after_noon", f"at most {most} days (a typo otherwise)", later)
     if later < days:
         t.fail("days_after_noon", f"a number of days at least days ({days})", later)
     noon = t.raw("noon", "a local time, e.g. 12:00:00 (without quotes)")
