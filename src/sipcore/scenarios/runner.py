@@ -23,6 +23,7 @@ import re
 
 import attrs
 
+from sipcore._engine import Decision
 from sipcore._toml import show_value
 from sipcore.case import SipCase
 from sipcore.deadlines import local_date
@@ -32,6 +33,7 @@ from sipcore.scenarios.model import (
     INPUT,
     OPEN_CASE,
     Expect,
+    ExpectExplanation,
     ExpectObligation,
     Failure,
     ObligationCheck,
@@ -113,11 +115,19 @@ class _Run:
         applied = True
         ids: tuple[str, ...] = ()
         advice: tuple[str, ...] = ()
+        decision = self.checked(step) if step.expect_check else None
         try:
             outcome = case.execute(step.do, at=step.at, **step.arguments())
             advice = outcome.advice_ids
+            if decision is not None and (not decision.allowed or decision.events != outcome.events
+                                         or decision.advice != outcome.advice):
+                self.fail(step, "case.check to reach the command's decision",
+                          f"check: {'allowed' if decision.allowed else decision.ids}")
         except Refusal as exc:
             applied, ids = False, exc.ids
+            if decision is not None and (decision.allowed or decision.ids != exc.ids):
+                self.fail(step, "case.check to reach the command's decision",
+                          f"check: {'allowed' if decision.allowed else decision.ids}")
         except InputError as exc:
             if step.expect_error != (INPUT,):
                 raise _bad_input(self.scenario, step, exc) from None
@@ -128,6 +138,33 @@ class _Run:
         )
         passed = self.judge(step, outcome_, unchanged=applied or case.snapshot() == before)
         self.outcomes.append(attrs.evolve(outcome_, passed=passed))
+
+    def checked(self, step: Step) -> Decision | None:
+        """``case.check`` of the step (``None`` for bad input); it must change nothing."""
+        before = self.case.snapshot()
+        try:
+            decision = self.case.check(step.do, at=step.at, **step.arguments())
+        except InputError:
+            return None
+        if self.case.snapshot() != before:
+            self.fail(step, "case.check to leave the case as it was", "a changed case")
+        return decision
+
+    def check_explanation(self, expected: ExpectExplanation) -> None:
+        outcome = self.outcomes[expected.step - 1]
+        if not outcome.applied:
+            self.fail_at(expected.where, "an applied step to explain",
+                         f"step {expected.step} refused")
+            return
+        seq = sum(1 for o in self.outcomes[: expected.step] if o.applied)
+        event = self.case.events[seq - 1]
+        result = self.case.explain(event).result(expected.rule)
+        if result != expected.result:
+            self.fail_at(expected.where, f"{expected.rule} {expected.result}",
+                         f"{expected.rule} {result or 'not evaluated'}")
+
+    def fail_at(self, where: str, expected: str, got: str) -> None:
+        self.failures.append(Failure(where, expected, got))
 
     def judge(self, step: Step, out: StepOutcome, *, unchanged: bool) -> bool:
         """Check one step's expectations; record the first that does not hold."""
@@ -238,6 +275,8 @@ def run_scenario(scenario: Scenario, profile: Profile | None = None) -> Scenario
     run = _Run(scenario, chosen)
     for step in scenario.steps[1:]:
         run.step(step)
+    for expected in scenario.expect_explanations:
+        run.check_explanation(expected)
     checks = tuple(run.check_obligation(e) for e in scenario.expect_obligations)
     run.check_final(scenario.expect)
     return ScenarioResult(scenario, run.case.profile.key, tuple(run.outcomes), checks,
