@@ -37,3 +37,17 @@ def test_unknown_command_is_one_line_without_traceback() -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "frobnicate" in done.stderr
+
+
+def test_explain_shows_the_level_in_every_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "invitation.substitute", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "jonkoping@4.0: must" in out and "national@2018.1: should" in out
+    assert "regelns" not in out
+
+
+@pytest.mark.parametrize("refusal", ["transition.not_allowed", "case.time_order",
+                                     "invitation.not_invited"])
+def test_explain_accepts_the_refusal_ids(refusal: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", refusal]) == 0
+    assert refusal in capsys.readouterr().out

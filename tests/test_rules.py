@@ -110,8 +110,8 @@ class TestConsentRequired:
         given = at(2026, 3, 2, 10)
         consent = Consent(given, RecordConsent(given_by="person", form="written", parties=("vc",),
                                                valid_until=dt.date(2030, 1, 1)))
-        assert not consent.in_force(given - dt.timedelta(minutes=1), dt.date(2026, 3, 2))
-        assert consent.in_force(given, dt.date(2026, 3, 2))
+        assert not consent.in_force(given - dt.timedelta(minutes=1), dt.date(2026, 3, 2), False)
+        assert consent.in_force(given, dt.date(2026, 3, 2), False)
         # The rule reads the same: a consent recorded at 10:00 is not in force at 09:59.
         case, _ = walk("opened")
         case.record_consent(at=given, **consent_args(ADULT))

@@ -260,10 +260,12 @@ def without(*commands: str) -> tuple[Transition, ...]:
         ((*TABLE, Transition("peek", (DRAFTING,), None, refused_in={DRAFTING: "plan.locked"})),
          "both allowed and refused"),
         (without("approve_plan"), "phase active cannot be reached"),
+        # drafting and active still lead into each other, but nothing leads there from opened
+        (without("hold_meeting"), "phase drafting cannot be reached"),
         (without("withdraw_consent", "record_death", "close_case"), "cannot reach closed"),
     ],
     ids=["leaves_closed", "unknown_rule", "twice", "allowed_and_refused", "unreachable",
-         "dead_end"],
+         "island", "dead_end"],
 )
 def test_check_table_refuses_a_bad_table(
     monkeypatch: pytest.MonkeyPatch, table: tuple[Transition, ...], message: str

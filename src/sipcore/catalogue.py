@@ -213,20 +213,50 @@ def generate(outdir: Path, scenarios: Path | None = None) -> list[Path]:
     return written
 
 
+# The refusal ids that are not rules (DOMAIN.md §4): what each means, in each language.
+REFUSALS: dict[str, tuple[str, str]] = {
+    "transition.not_allowed": (
+        "Ärendets fas tillåter inte kommandot; ingen regel prövas. Svaret anger fasen och de "
+        "kommandon som är tillåtna där.",
+        "The case's phase does not allow the command; no rule is evaluated. The answer names "
+        "the phase and the commands allowed there.",
+    ),
+    "case.time_order": (
+        "Kommandots tidpunkt (at) är tidigare än ärendets senaste händelse.",
+        "The command's time (at) is earlier than the case's latest event.",
+    ),
+    "invitation.not_invited": (
+        "Enheten som svarar är inte kallad till mötet.",
+        "The unit that answers is not invited to the meeting.",
+    ),
+}
+
+
 def explain(rule_id: str, lang: str = "sv") -> str:
-    """One rule's entry as plain text, in Swedish (default) or English."""
+    """One rule's entry as plain text, in Swedish (default) or English: its level, its
+    wording, the commands it guards, its level under every bundled profile version and its
+    sources with their dates; or what a refusal id that is not a rule means."""
+    sv = lang == "sv"
+    if rule_id in REFUSALS:
+        text_sv, text_en = REFUSALS[rule_id]
+        kind = "avvisning, ingen regel" if sv else "refusal, not a rule"
+        return f"{rule_id} ({kind})\n{text_sv if sv else text_en}"
     rule = registry().get(rule_id)
     if rule is None:
         from sipcore.errors import InputError
 
-        raise InputError("RULE_ID", "a rule id (see docs/rules.md)", rule_id)
-    sv = lang == "sv"
+        known = "a rule id (see docs/rules.md) or " + ", ".join(REFUSALS)
+        raise InputError("RULE_ID", known, rule_id)
     lines = [
         f"{rule.id} ({rule.level})",
         rule.summary_sv if sv else rule.summary_en,
         ("Kommandon: " if sv else "Commands: ") + ", ".join(commands_guarded(rule.id)),
-        "Källor:" if sv else "Sources:",
+        "Nivå per profil:" if sv else "Level per profile:",
     ]
+    from sipcore.profiles import bundled_profiles
+
+    lines += [f"  - {p.key}: {_profile_level(p, rule.id, lang)}" for p in bundled_profiles()]
+    lines.append("Källor:" if sv else "Sources:")
     for cite in rule.refs:
         valid = cite.ref.validity()
         lines.append(f"  - {cite}" + (f" [{valid}]" if valid else ""))
@@ -251,10 +281,11 @@ def _value_text(profile: Profile, name: str) -> str:
     return text + (f" (från {since})" if since is not None and value is not None else "")
 
 
-def _profile_level(profile: Profile, rule_id: str) -> str:
+def _profile_level(profile: Profile, rule_id: str, lang: str = "sv") -> str:
     rule = registry().get(rule_id)
     level = profile.level(rule_id, rule.level if rule is not None else "must")
-    return level if rule_id in profile.rule_levels else f"{level} (regelns egen nivå)"
+    own = "regelns egen nivå" if lang == "sv" else "the rule's own level"
+    return level if rule_id in profile.rule_levels else f"{level} ({own})"
 
 
 def profiles_md(profiles: Iterable[Profile]) -> str:

@@ -80,7 +80,8 @@ def only(body: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str,
         raise InputTypeError("body", "a JSON object", type(body).__name__)
     for name in body:
         if name not in allowed:
-            shown = name if name.strip() else repr(name)  # a blank name, shown as one
+            # a name that is not a plain identifier (blank, with a colon…) is shown quoted
+            shown = name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else repr(name)
             raise InputError(shown, f"a field of the request (one of: {', '.join(allowed)})")
     for name in required:
         if name not in body:

@@ -29,7 +29,7 @@ import attrs
 from sipcore import states
 from sipcore._engine.machine import destination
 from sipcore._engine.rulebook import Move, rulebook
-from sipcore.commands import AnswerInvitation, Command, aware, build
+from sipcore.commands import FIRST_YEAR, LAST_YEAR, AnswerInvitation, Command, aware, build
 from sipcore.deadlines import local_date
 from sipcore.discharge import CASE_INPUT
 from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
@@ -97,8 +97,9 @@ def decided(
     advice, the event (or ``None``). ``fire=False`` reads the destination from the compiled
     rulebook instead of firing the shared machine, and leaves the ``should`` rules unchecked
     (verified replay: the table is the same, and advice does not decide)."""
-    if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
-        at = aware("at", at)  # (a time at a fixed offset needs nothing done)
+    if (type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone
+            or not FIRST_YEAR <= at.year <= LAST_YEAR):
+        at = aware("at", at)  # (a time at a fixed offset in the calendar's years is kept)
     args = build(command, raw, case.units.ids) if raw else build(command, raw)
     day = local_date(at)
     profile = case.profile_for(day)

@@ -63,6 +63,7 @@ class Step:
     expect_phase: str | None = None
     expect_error: tuple[str, ...] = ()  # empty: the command must apply
     expect_advice: tuple[str, ...] | None = None  # None: advice is not checked
+    expect_check: bool = False  # ask case.check first: the same decision
 
     @property
     def where(self) -> str:
@@ -99,6 +100,22 @@ class ExpectObligation:
 
 
 @attrs.frozen
+class ExpectExplanation:
+    """One ``[[expect_explanation]]``: what ``case.explain`` says of step ``step``'s event
+    about ``rule``: ``passed`` (a should rule that holds reads passed), ``failed`` or
+    ``advice``."""
+
+    index: int
+    step: int
+    rule: str
+    result: str
+
+    @property
+    def where(self) -> str:
+        return f"expect_explanation {self.index} (step {self.step}, {self.rule})"
+
+
+@attrs.frozen
 class Expect:
     """The final ``[expect]`` table; ``None`` is not checked."""
 
@@ -128,6 +145,7 @@ class Scenario:
     steps: tuple[Step, ...]
     expect_obligations: tuple[ExpectObligation, ...] = ()
     expect: Expect = Expect()
+    expect_explanations: tuple[ExpectExplanation, ...] = ()
 
     @property
     def principals(self) -> dict[str, str]:

@@ -30,6 +30,7 @@ from sipcore.scenarios.model import (
     REFUSAL_IDS,
     STATUSES,
     Expect,
+    ExpectExplanation,
     ExpectObligation,
     Scenario,
     Step,
@@ -39,11 +40,12 @@ from sipcore.states import PLAN_TYPES
 
 __all__ = ["load_scenario", "scenario_files"]
 
-_TOP_KEYS = ("name", "profile", "source", "person", "units", "step", "expect_obligation",
+_TOP_KEYS = ("name", "profile", "source", "person", "units", "step", "expect_explanation",
+             "expect_obligation",
              "expect")
 _PERSON_KEYS = ("birth_date", "guardians")
 _UNIT_KEYS = ("principal",)
-_STEP_KEYS = ("at", "do", "expect_phase", "expect_error", "expect_advice")
+_STEP_KEYS = ("at", "do", "expect_phase", "expect_error", "expect_advice", "expect_check")
 _OBLIGATION_KEYS = ("as_of", "kind", "unit", "due", "status", "due_at")
 _EXPECT_KEYS = ("phase", "closure_reason", "kva", "plan_version", "voided_notes", "notified",
                 "plan_type", "liable_from", "liable_days", "liability_as_of")
@@ -85,6 +87,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     scenario = Scenario(
         file, name, profile, source, person, tuple(declared.items()), steps,
         _read_obligations(top, declared), _read_expect(top, declared),
+        _read_explanations(top, len(steps)),
     )
     try:
         resolve_profile(scenario)
@@ -198,7 +201,9 @@ def _read_step(table: Table, index: int, declared: Mapping[str, str]) -> Step:
     if do == OPEN_CASE and expect_error:
         t.fail("expect_error", "no expect_error on open_case (the first step must open the "
                "case)")
-    return Step(index, at, do, tuple(checked.items()), expect_phase, expect_error, expect_advice)
+    expect_check = t.boolean("expect_check", False)
+    return Step(index, at, do, tuple(checked.items()), expect_phase, expect_error, expect_advice,
+                expect_check)
 
 
 def _expect_error(t: Table) -> tuple[str, ...]:
@@ -277,6 +282,29 @@ def _typed(t: Table, name: str, spec: ArgKind) -> Any:
     if not isinstance(value, str):
         t.fail(name, _expected_of(spec), value)
     return value
+
+
+_EXPLANATION_KEYS = ("step", "rule", "result")
+RESULTS = ("passed", "failed", "advice")
+
+
+def _read_explanations(top: Table, steps: int) -> tuple[ExpectExplanation, ...]:
+    found = []
+    known = registry()
+    for i, raw in enumerate(_array_of_tables(top, "expect_explanation"), start=1):
+        t = Table(top.file, raw, ScenarioError).labelled(f"expect_explanation {i}")
+        t.only(_EXPLANATION_KEYS)
+        for key, what in (("step", f"a step number from 1 to {steps}"),
+                          ("rule", "a rule id in quotes"),
+                          ("result", f"one of {', '.join(RESULTS)}")):
+            if key not in t:
+                t.missing(key, what)
+        step = t.count("step", f"a step number from 1 to {steps}")
+        if not 1 <= step <= steps:
+            t.fail("step", f"a step number from 1 to {steps}", step)
+        rule = t.choice("rule", tuple(known), "a rule id (see docs/rules.md)")
+        found.append(ExpectExplanation(i, step, rule, t.choice("result", RESULTS)))
+    return tuple(found)
 
 
 def _read_obligations(top: Table, declared: Mapping[str, str]) -> tuple[ExpectObligation, ...]:

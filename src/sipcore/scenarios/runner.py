@@ -19,9 +19,11 @@ malformed file too, unless the step expects it (``expect_error = "input"``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import attrs
 
+from sipcore._engine import Decision
 from sipcore._toml import show_value
 from sipcore.case import SipCase
 from sipcore.deadlines import local_date
@@ -31,6 +33,7 @@ from sipcore.scenarios.model import (
     INPUT,
     OPEN_CASE,
     Expect,
+    ExpectExplanation,
     ExpectObligation,
     Failure,
     ObligationCheck,
@@ -42,6 +45,9 @@ from sipcore.scenarios.model import (
 )
 
 __all__ = ["resolve_profile", "run_scenario", "scenario_case", "step_outcomes"]
+
+
+_FOLLOWS = re.compile(r"[a-z][a-z0-9_]*")  # a bundled profile's name, no version pinned
 
 
 def resolve_profile(scenario: Scenario) -> Profile:
@@ -68,7 +74,7 @@ def _bad_input(scenario: Scenario, step: Step, exc: InputError) -> ScenarioError
     )
 
 
-def _open(scenario: Scenario, profile: Profile) -> SipCase:
+def _open(scenario: Scenario, profile: Profile | str) -> SipCase:
     step = scenario.steps[0]
     try:
         return SipCase.open_case(
@@ -85,7 +91,7 @@ def _open(scenario: Scenario, profile: Profile) -> SipCase:
 class _Run:
     """One run of a scenario: the case, the outcomes so far and the failures."""
 
-    def __init__(self, scenario: Scenario, profile: Profile) -> None:
+    def __init__(self, scenario: Scenario, profile: Profile | str) -> None:
         self.scenario = scenario
         self.outcomes: list[StepOutcome] = []
         self.failures: list[Failure] = []
@@ -109,11 +115,19 @@ class _Run:
         applied = True
         ids: tuple[str, ...] = ()
         advice: tuple[str, ...] = ()
+        decision = self.checked(step) if step.expect_check else None
         try:
             outcome = case.execute(step.do, at=step.at, **step.arguments())
             advice = outcome.advice_ids
+            if decision is not None and (not decision.allowed or decision.events != outcome.events
+                                         or decision.advice != outcome.advice):
+                self.fail(step, "case.check to reach the command's decision",
+                          f"check: {'allowed' if decision.allowed else decision.ids}")
         except Refusal as exc:
             applied, ids = False, exc.ids
+            if decision is not None and (decision.allowed or decision.ids != exc.ids):
+                self.fail(step, "case.check to reach the command's decision",
+                          f"check: {'allowed' if decision.allowed else decision.ids}")
         except InputError as exc:
             if step.expect_error != (INPUT,):
                 raise _bad_input(self.scenario, step, exc) from None
@@ -124,6 +138,33 @@ class _Run:
         )
         passed = self.judge(step, outcome_, unchanged=applied or case.snapshot() == before)
         self.outcomes.append(attrs.evolve(outcome_, passed=passed))
+
+    def checked(self, step: Step) -> Decision | None:
+        """``case.check`` of the step (``None`` for bad input); it must change nothing."""
+        before = self.case.snapshot()
+        try:
+            decision = self.case.check(step.do, at=step.at, **step.arguments())
+        except InputError:
+            return None
+        if self.case.snapshot() != before:
+            self.fail(step, "case.check to leave the case as it was", "a changed case")
+        return decision
+
+    def check_explanation(self, expected: ExpectExplanation) -> None:
+        outcome = self.outcomes[expected.step - 1]
+        if not outcome.applied:
+            self.fail_at(expected.where, "an applied step to explain",
+                         f"step {expected.step} refused")
+            return
+        seq = sum(1 for o in self.outcomes[: expected.step] if o.applied)
+        event = self.case.events[seq - 1]
+        result = self.case.explain(event).result(expected.rule)
+        if result != expected.result:
+            self.fail_at(expected.where, f"{expected.rule} {expected.result}",
+                         f"{expected.rule} {result or 'not evaluated'}")
+
+    def fail_at(self, where: str, expected: str, got: str) -> None:
+        self.failures.append(Failure(where, expected, got))
 
     def judge(self, step: Step, out: StepOutcome, *, unchanged: bool) -> bool:
         """Check one step's expectations; record the first that does not hold."""
@@ -247,13 +288,22 @@ def run_scenario(scenario: Scenario, profile: Profile | None = None) -> Scenario
     profiles). Every step runs, whatever failed before it; the result lists every failure, the
     first of which is the one to report. A bad argument value that the step does not expect
     raises :class:`ScenarioError`."""
-    chosen = resolve_profile(scenario) if profile is None else profile
+    chosen: Profile | str
+    if profile is not None:
+        chosen = profile
+    elif _FOLLOWS.fullmatch(str(scenario.profile)):
+        chosen = str(scenario.profile)  # each command under the version in force on its date
+    else:
+        chosen = resolve_profile(scenario)
     run = _Run(scenario, chosen)
     for step in scenario.steps[1:]:
         run.step(step)
+    for expected in scenario.expect_explanations:
+        run.check_explanation(expected)
     checks = tuple(run.check_obligation(e) for e in scenario.expect_obligations)
     run.check_final(scenario.expect)
-    return ScenarioResult(scenario, chosen.key, tuple(run.outcomes), checks, tuple(run.failures))
+    return ScenarioResult(scenario, run.case.profile.key, tuple(run.outcomes), checks,
+                          tuple(run.failures))
 
 
 def step_outcomes(scenario: Scenario, profile: Profile) -> tuple[StepOutcome, ...]:
