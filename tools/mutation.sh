@@ -29,7 +29,10 @@ args = ["-x", "-q", "-p", "no:cacheprovider"] + [a for s in slow for a in ("--de
 config = "\n[tool.mutmut]\n"
 config += 'source_paths = ["src/sipcore/"]\n'
 config += f"do_not_mutate = {others!r}\n".replace("'", '"')
-config += 'also_copy = ["bench/", "docs/", "README.md", "examples/"]\n'
+# every other file of the tree the tests read (docs, README, LICENSE, bench, examples, …)
+beside = sorted(f"{f.name}/" if f.is_dir() else f.name for f in pathlib.Path(".").iterdir()
+                if f.name not in ("src", "tests", ".venv", "pyproject.toml", "mutants"))
+config += f"also_copy = {beside!r}\n".replace("'", '"')
 config += f"pytest_add_cli_args = {args!r}\n".replace("'", '"')
 with open("pyproject.toml", "a", encoding="utf-8") as f:
     f.write(config)
