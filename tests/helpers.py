@@ -143,6 +143,8 @@ def walk(
     units: Mapping[str, str] = UNITS,
     discharge_notice_at: dt.datetime | None = None,
     valid_until: dt.date = dt.date(2030, 12, 31),
+    admitted_at: dt.datetime | None = None,
+    compulsory_care: str | None = None,
 ) -> tuple[SipCase, Clock]:
     """A case walked through the public API to ``to`` (one of :data:`PHASES`)."""
     if to not in PHASES:
@@ -157,7 +159,10 @@ def walk(
         initiated_by="staff",
         unit="vc",
         discharge_notice_at=discharge_notice_at,
+        admitted_at=admitted_at,
+        compulsory_care=compulsory_care,  # type: ignore[arg-type]
     )
+    view = {"patient_view": "Vill bo kvar hemma"} if compulsory_care else {}
     steps: list[Callable[[], object]] = [
         lambda: case.record_consent(
             at=clock(), **consent_args(person, valid_until=valid_until)
@@ -166,7 +171,7 @@ def walk(
         lambda: case.send_invitation(**invitation(clock())),
         lambda: case.answer_invitation(at=clock(), unit="hemtjanst", attending=True),
         lambda: case.hold_meeting(
-            at=clock(days=7), participants=["vc", "hemtjanst"], **child_view(person)
+            at=clock(days=7), participants=["vc", "hemtjanst"], **child_view(person), **view
         ),
         lambda: fill_plan(case, clock),
         lambda: case.approve_plan(at=clock(), by=COORDINATOR),
@@ -212,6 +217,13 @@ def valid_args(command: str, when: dt.datetime) -> dict[str, Any]:
         "withdraw_consent": {},
         "record_death": {},
         "close_case": {"reason": "goals_met"},
+        # --- discharge from inpatient care (DOMAIN.md §10)
+        "send_admission_notice": {"to": ["hemtjanst", "vc"]},
+        "appoint_fast_vardkontakt": {"person": "Eva Lund", "unit": "vc"},
+        "notify_discharge_ready": {"to": ["hemtjanst", "vc"]},
+        "record_discharge": {},
+        "transfer_information": {"to": ["hemtjanst", "vc"]},
+        "adjust_plan": {"unit": "vc"},
         # the people around the person and the whole plan (DOMAIN.md §§11–12)
         "record_relative": {"id": "syster", "relation": "syster"},
         "register_representative": {

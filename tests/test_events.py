@@ -145,7 +145,39 @@ def people() -> SipCase:
     return case
 
 
+def discharge_chain() -> SipCase:
+    """A discharge case through the chain of Lag (2017:612), every optional argument given."""
+    clock = Clock()
+    case = SipCase.open_case(
+        at=clock.now, profile=profile(), person=ADULT, units=UNITS, initiated_by="staff",
+        unit="psyk", admitted_at=at(2026, 3, 2, 8), care="psychiatric",
+    )
+    case.send_admission_notice(at=clock(), to=["soc", "vc"], assessed_at=at(2026, 3, 2, 8, 30))
+    case.appoint_fast_vardkontakt(at=clock(), person="Eva Lund", unit="vc")
+    case.notify_discharge_ready(at=clock(days=2), to=["soc", "vc"])
+    case.record_discharge(at=clock(days=3))
+    case.transfer_information(at=clock(), to=["soc", "vc"])
+    return case
+
+
+def samordnad_vardplan() -> SipCase:
+    """A samordnad vårdplan (LPT): invited from opened, adjusted by its units."""
+    clock = Clock()
+    case = SipCase.open_case(
+        at=clock.now, profile=profile(), person=ADULT, units=UNITS, initiated_by="staff",
+        unit="psyk", compulsory_care="LPT",
+    )
+    case.appoint_coordinator(at=clock(), person=COORDINATOR, unit="psyk")
+    case.send_invitation(**invitation(clock(), ("soc",)))
+    case.hold_meeting(at=clock(days=7), participants=["psyk", "soc"],
+                      patient_view="Vill ha stöd hemma, inte på avdelning")
+    case.adjust_plan(at=clock(), unit="soc")
+    return case
+
+
 CASES: dict[str, Callable[[], SipCase]] = {
+    "discharge_chain": discharge_chain,
+    "samordnad_vardplan": samordnad_vardplan,
     "withdrawn": lifecycle,
     "closed": lambda: lifecycle("close_case"),
     "deceased": lambda: lifecycle("record_death"),

@@ -129,3 +129,15 @@ def test_a_child_under_the_age_limit_cannot_consent_alone() -> None:
         case.record_consent(at=clock(), given_by="person", form="written", parties=["vc"],
                             valid_until=dt.date(2027, 1, 1))
     assert info.value.ids == ("consent.guardians",)
+
+
+def test_the_regions_list_names_its_argument() -> None:
+    import pytest as _pytest
+
+    from sipcore import obligations_due
+    from sipcore.errors import InputError
+
+    case, _ = walk("invited", profile_name="vastmanland")
+    with _pytest.raises(InputError) as info:
+        obligations_due([case], dt.datetime(2026, 3, 2, 9))  # naive
+    assert info.value.argument == "as_of"

@@ -123,8 +123,9 @@ def test_a_period_and_an_earlier_as_of(log: Path, cases: list[LogCase]) -> None:
 def test_liability_days_per_month_where_cases_tell_them(
     log: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a liability in the engine there is no such table (not a table of zeros)."""
-    assert stats(log, jobs=1).liability() is None
+    """Every case tells its liability (Lag 2017:612 5 kap.): the log's cases have none, so the
+    table is empty (not a table of zeros)."""
+    assert stats(log, jobs=1).liability() == []
 
     class Liability:
         liable_from = dt.date(2026, 1, 30)
@@ -186,7 +187,7 @@ def test_html_report_holds_the_charts_data(
     page.feed(html.read_text(encoding="utf-8"))
     assert page.sources == [] and page.inline == 1  # plotly.js is in the file: no server
     assert set(page.figures) == page.divs == {"chart-kva", "chart-lead_times",
-                                               "chart-obligations"}
+                                               "chart-obligations", "chart-liability"}
     kva = page.figures["chart-kva"]["data"]
     assert sum(sum(trace["y"]) for trace in kva) == sum(r["count"] for r in figures["kva"])
     per_unit = Counter()

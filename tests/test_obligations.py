@@ -94,8 +94,15 @@ class TestDischargeInvitation:
         found = only(self.case(), at(2025, 12, 22, 12), "discharge_invitation")
         assert found.due == D(2025, 12, 29)
 
-    def test_unit_is_the_unit_that_opened_the_case(self) -> None:
-        assert only(self.case(), at(2025, 12, 22, 12), "discharge_invitation").unit == "vc"
+    def test_unit_is_the_fast_vardkontakts_none_before_one_is_appointed(self) -> None:
+        """Lag (2017:612) 4 kap. 3 §: the kallelse is sent by the patient's fast vårdkontakt,
+        not by whoever opened the case (a coordinator is not one)."""
+        case = self.case()
+        case.appoint_coordinator(at=at(2025, 12, 22, 11, 30), person="Bo Ek", unit="psyk")
+        assert only(case, at(2025, 12, 22, 12), "discharge_invitation").unit is None
+        case.appoint_fast_vardkontakt(at=at(2025, 12, 22, 13), person="Eva Lund", unit="psyk")
+        assert only(case, at(2025, 12, 22, 12), "discharge_invitation").unit is None
+        assert only(case, at(2025, 12, 22, 14), "discharge_invitation").unit == "psyk"
 
     def test_does_not_exist_before_the_case_is_opened(self) -> None:
         assert kinds(self.case(), at(2025, 12, 22, 10, 59)) == []
@@ -469,6 +476,7 @@ def test_status_as_of_t_never_depends_on_events_after_t(data: st.DataObject) -> 
 
 def test_obligations_due_sorts_by_due_date_and_leaves_out_met_and_cancelled() -> None:
     late_discharge = consented(at(2026, 3, 2, 11), discharge_notice_at=at(2026, 3, 2, 10))
+    late_discharge.appoint_fast_vardkontakt(at=at(2026, 3, 2, 12), person="Eva", unit="vc")
     answered = consented(at(2026, 3, 2, 9), "vastmanland")
     invite(answered, at(2026, 3, 3, 9), "hemtjanst", "psyk")  # due Wednesday 4 March
     answered.answer_invitation(at=at(2026, 3, 3, 10), unit="psyk", attending=True)

@@ -581,8 +581,8 @@ def test_the_stamp_covers_exactly_values_levels_and_dates() -> None:
 def test_every_bundled_profile_has_its_own_hash_and_profiles_compare_by_value() -> None:
     profiles = bundled_profiles()
     assert len({p.content_hash for p in profiles}) == len(profiles)
-    assert len({h for p in profiles for h in p.previous_hashes}) == len(profiles) - 6 + 1
-    # (the six of issue 13 are new; Jönköping's plan_parts gave 4.0 a second earlier hash)
+    earlier = [h for p in profiles for h in p.previous_hashes]
+    assert len(set(earlier)) == len(earlier)  # no two versions share an earlier hash
     national = load_profile("national")
     assert attrs.evolve(national, child_age_limit=20) != national
     assert attrs.evolve(national, origin="elsewhere") == national
@@ -660,7 +660,13 @@ def test_the_discharge_rules_are_in_force_from_2018() -> None:
     from 2018-01-01: before it, the parameter acts as absent."""
     national = load_profile("national")
     assert national.valid_from == D(2010, 1, 1)
-    assert dict(national.dated) == {"discharge_invitation": D(2018, 1, 1)}
+    assert dict(national.dated) == {
+        "discharge_invitation": D(2018, 1, 1),
+        "payment_liability_somatic": D(2018, 1, 1),
+        "payment_liability_psychiatric": D(2018, 1, 1),
+    }
+    assert national.liability_start("somatic", D(2017, 12, 31)) is None
+    assert national.liability_start("psychiatric", D(2018, 1, 1)) is not None
     assert national.duration("discharge_invitation", D(2017, 12, 31)) is None
     assert national.duration("discharge_invitation", D(2018, 1, 1)) == DISCHARGE
     assert national.parameter("discharge_invitation", D(2012, 6, 1)) is None

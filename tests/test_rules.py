@@ -20,6 +20,7 @@ from helpers import (
     CHILD_ONE_GUARDIAN,
     COORDINATOR,
     EDITS,
+    START,
     UNITS,
     Clock,
     at,
@@ -109,8 +110,8 @@ class TestConsentRequired:
         given = at(2026, 3, 2, 10)
         consent = Consent(given, RecordConsent(given_by="person", form="written", parties=("vc",),
                                                valid_until=dt.date(2030, 1, 1)))
-        assert not consent.in_force(given - dt.timedelta(minutes=1), dt.date(2026, 3, 2))
-        assert consent.in_force(given, dt.date(2026, 3, 2))
+        assert not consent.in_force(given - dt.timedelta(minutes=1), dt.date(2026, 3, 2), False)
+        assert consent.in_force(given, dt.date(2026, 3, 2), False)
         # The rule reads the same: a consent recorded at 10:00 is not in force at 09:59.
         case, _ = walk("opened")
         case.record_consent(at=given, **consent_args(ADULT))
@@ -648,7 +649,13 @@ def test_every_command_applies_in_some_phase(command: str) -> None:
         "approve_plan": "ready", "start_follow_up": "active",
         "appoint_meeting_leader": "coordinated", "hand_out_plan": "active",
     }.get(command, "drafting")
-    case, clock = walk(start)
+    opening: dict[str, Any] = {}
+    if states.row(states.OPENED, command, ("SPU", True)) and not states.row(
+            states.OPENED, command):  # a command of a discharge case only
+        start, opening = "opened", {"discharge_notice_at": START}
+    if command == "adjust_plan":  # a samordnad vårdplan's
+        opening = {"compulsory_care": "LPT"}
+    case, clock = walk(start, **opening)
     getattr(case, command)(**valid_args(command, clock()))
 
 
@@ -986,6 +993,8 @@ def test_every_rule_of_the_contract_is_registered() -> None:
         "plan.contents", "plan.goal_horizons", "plan.approver", "plan.follow_up_needs_approved",
         # DOMAIN.md v2 §5 (issue 11): a meeting after the invitation; approval with the person.
         "invitation.meeting_time", "plan.with_person",
+        # DOMAIN.md v2 §10 (issue 12): the fast vårdkontakt; the samordnad vårdplan.
+        "discharge.fast_vardkontakt_unit", "meeting.patient_view", "plan.adjusted_by_units",
         # DOMAIN.md v2 §§11–12 (issue 13): the people around the person and the whole plan.
         "relatives.objection", "relatives.offered", "consent.representative",
         "meeting.representative", "consent.child_together", "meeting.leader",

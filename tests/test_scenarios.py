@@ -444,3 +444,21 @@ def test_the_console_script_never_prints_a_traceback() -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "0 passed, 1 failed"
+
+
+def test_expect_explanation_and_expect_check_can_fail(tmp_path: Path) -> None:
+    good = SCENARIOS / "vastmanland" / "approval_explained.toml"
+    text = good.read_text(encoding="utf-8")
+    wrong = text.replace('rule = "plan.goal_horizons"\nresult = "advice"',
+                         'rule = "plan.goal_horizons"\nresult = "passed"')
+    assert wrong != text
+    bad = tmp_path / "wrong.toml"
+    bad.write_text(wrong, encoding="utf-8")
+    result = run_scenario(load_scenario(bad))
+    assert not result.passed
+    assert "expect_explanation 2 (step 12, plan.goal_horizons)" in result.describe()
+    out_of_range = tmp_path / "range.toml"
+    out_of_range.write_text(text.replace("step = 12\nrule = \"plan.documented\"",
+                                         "step = 99\nrule = \"plan.documented\""), "utf-8")
+    with pytest.raises(ScenarioError, match=r"expect_explanation 1.*step"):
+        load_scenario(out_of_range)

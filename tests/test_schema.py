@@ -275,6 +275,7 @@ READER_ONLY = {
     "profile_not_in_force.toml": "a profile with no version in force on the first step's date",
     "wrong_type_date.toml": "a date in quotes: in JSON, a date is text",
     "wrong_type_preference.toml": "dates as a preference: in JSON, a date is text",
+    "bad_admitted_after_opening.toml": "an admission after the opening: a check of two values",
 }
 
 

@@ -61,6 +61,21 @@ CONTRACT: dict[str, list[tuple[set[Phase], Phase | None]]] = {
     "add_contact": [({DRAFTING}, None)],
     "add_coordination": [({DRAFTING}, None)],
     "hand_out_plan": [({ACTIVE}, None)],
+    # DOMAIN.md v2 §10: the discharge chain, in any open phase of a discharge case; the
+    # samordnad vårdplan invites from opened (§15) and its units adjust the draft.
+    "send_admission_notice": [(OPEN, None)],
+    "appoint_fast_vardkontakt": [(OPEN, None)],
+    "notify_discharge_ready": [(OPEN, None)],
+    "record_discharge": [(OPEN, None)],
+    "transfer_information": [(OPEN, None)],
+    "adjust_plan": [({DRAFTING}, None)],
+}
+# The rows that exist only in some kinds of case: (discharge only, plan types).
+ONLY_IN = {
+    **{c: (True, ()) for c in ("send_admission_notice", "appoint_fast_vardkontakt",
+                               "notify_discharge_ready", "record_discharge",
+                               "transfer_information")},
+    "adjust_plan": (False, ("SPLPTLRV",)),
 }
 
 # Phases where a command is refused under a rule's id instead of transition.not_allowed.
@@ -69,13 +84,18 @@ PHASE_REFUSALS = {
        ("add_need", "add_goal", "add_intervention", "add_note", "set_follow_up",
         "add_action_plan", "add_own_action", "add_contact", "add_coordination")},
     (DRAFTING, "start_follow_up"): "plan.follow_up_needs_approved",
+    (ACTIVE, "adjust_plan"): "plan.locked",
 }
 
 
 def test_table_is_the_contract() -> None:
     got: dict[str, list[tuple[set[Phase], Phase | None]]] = {}
     for t in TABLE:
+        if t.plan_types == ("SPLPTLRV",) and t.command == "send_invitation":
+            assert t.sources == (OPENED,) and t.dest is INVITED
+            continue
         got.setdefault(t.command, []).append((set(t.sources), t.dest))
+        assert (t.discharge_only, t.plan_types) == ONLY_IN.get(t.command, (False, ()))
     assert got == CONTRACT
     refusals = {(p, t.command): r for t in TABLE for p, r in t.refused_in.items()}
     assert refusals == PHASE_REFUSALS
@@ -114,8 +134,24 @@ def test_row_target_and_allowed_agree(phase: Phase, command: str) -> None:
     if row is not None:
         expected = phase if row.dest is None else row.dest
         assert states.target(phase, command) is expected
+    elif command in ONLY_IN:  # not a command of a plain SIP case at all
+        assert states.refusal_in(phase, command) is None
     else:
         assert states.refusal_in(phase, command) == PHASE_REFUSALS.get((phase, command))
+
+
+def test_rows_of_some_kinds_of_case_only() -> None:
+    """The discharge chain exists in a discharge case only, the adjustment and the invitation
+    from opened in a samordnad vårdplan only (DOMAIN.md §10, §15)."""
+    spu, vardplan = ("SPU", True), ("SPLPTLRV", False)
+    assert "record_discharge" in states.allowed_commands(ACTIVE, spu)
+    assert "record_discharge" not in states.allowed_commands(ACTIVE)
+    assert "record_discharge" not in states.allowed_commands(ACTIVE, vardplan)
+    assert states.target(OPENED, "send_invitation", vardplan) is INVITED
+    assert states.row(OPENED, "send_invitation") is None
+    assert states.row(OPENED, "send_invitation", spu) is None
+    assert states.refusal_in(ACTIVE, "adjust_plan", vardplan) == "plan.locked"
+    assert "adjust_plan" in states.allowed_commands(DRAFTING, vardplan)
 
 
 # One case walked to each open phase, and for each command the phase does not allow (and does
@@ -235,10 +271,12 @@ def without(*commands: str) -> tuple[Transition, ...]:
         ((*TABLE, Transition("peek", (DRAFTING,), None, refused_in={DRAFTING: "plan.locked"})),
          "both allowed and refused"),
         (without("approve_plan"), "phase active cannot be reached"),
+        # drafting and active still lead into each other, but nothing leads there from opened
+        (without("hold_meeting"), "phase drafting cannot be reached"),
         (without("withdraw_consent", "record_death", "close_case"), "cannot reach closed"),
     ],
     ids=["leaves_closed", "unknown_rule", "twice", "allowed_and_refused", "unreachable",
-         "dead_end"],
+         "island", "dead_end"],
 )
 def test_check_table_refuses_a_bad_table(
     monkeypatch: pytest.MonkeyPatch, table: tuple[Transition, ...], message: str

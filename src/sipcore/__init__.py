@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Adjustment",
+    "AdmissionNotice",
     "Answer",
     "Cite",
     "Command",
@@ -28,11 +30,14 @@ __all__ = [
     "Decision",
     "Declaration",
     "Detail",
+    "Discharge",
+    "DischargeReady",
     "Duration",
     "Evaluated",
     "Event",
     "EventFormatError",
     "Explanation",
+    "FastVardkontakt",
     "Finding",
     "FollowUp",
     "Handout",
@@ -40,6 +45,8 @@ __all__ = [
     "InputTypeError",
     "Invitation",
     "LegalRef",
+    "Liability",
+    "LiabilityStart",
     "Meeting",
     "MeetingLeader",
     "Note",
@@ -67,12 +74,14 @@ __all__ = [
     "Stamp",
     "StartPlanning",
     "Step",
+    "Transfer",
     "TransitionNotAllowed",
     "Units",
     "__version__",
     "bundled_profiles",
     "events_from_json",
     "events_to_json",
+    "liabilities",
     "load_profile",
     "obligations_due",
     "rule_catalogue",
@@ -87,6 +96,13 @@ _WHERE = {
     "Representative": "sipcore.people",
     "PlanDocument": "sipcore.document",
     "StartPlanning": "sipcore.profiles",
+    "AdmissionNotice": "sipcore.discharge",
+    "Discharge": "sipcore.discharge",
+    "DischargeReady": "sipcore.discharge",
+    "FastVardkontakt": "sipcore.discharge",
+    "Transfer": "sipcore.discharge",
+    "LiabilityStart": "sipcore.profiles",
+    "Adjustment": "sipcore.vardplan",
     "Decision": "sipcore._engine.decide",
     "Evaluated": "sipcore._engine.explain",
     "Explanation": "sipcore._engine.explain",
@@ -121,6 +137,8 @@ _WHERE = {
     "TransitionNotAllowed": "sipcore.errors",
     "Obligation": "sipcore.obligations",
     "obligations_due": "sipcore.obligations",
+    "Liability": "sipcore.liability",
+    "liabilities": "sipcore.liability",
     "Outcome": "sipcore.case",
     "SipCase": "sipcore.case",
     "Phase": "sipcore.states",
@@ -142,6 +160,13 @@ if TYPE_CHECKING:
     from sipcore.case import Outcome, SipCase
     from sipcore.commands import Command
     from sipcore.consent import Consent, Person
+    from sipcore.discharge import (
+        AdmissionNotice,
+        Discharge,
+        DischargeReady,
+        FastVardkontakt,
+        Transfer,
+    )
     from sipcore.document import PlanDocument
     from sipcore.errors import (
         EventFormatError,
@@ -165,12 +190,14 @@ if TYPE_CHECKING:
     )
     from sipcore.findings import Detail, Source
     from sipcore.legal import Cite, LegalRef
+    from sipcore.liability import Liability, liabilities
     from sipcore.obligations import Obligation, obligations_due
     from sipcore.people import Handout, MeetingLeader, People, Relative, Representative
     from sipcore.plan import FollowUp, Note, NoteView, PlanVersion
     from sipcore.process import Answer, Coordinator, Invitation, Meeting, Units
     from sipcore.profiles import (
         Duration,
+        LiabilityStart,
         Profile,
         Stamp,
         StartPlanning,
@@ -179,6 +206,7 @@ if TYPE_CHECKING:
         load_profile,
     )
     from sipcore.rules import Rule
+    from sipcore.vardplan import Adjustment
 
 
 def rule_catalogue() -> dict[str, Rule]:

@@ -24,8 +24,10 @@ from sipcore._engine import Decision, decide, evolve, rulebook
 from sipcore._engine.decide import decided
 from sipcore._engine.explain import Explanation, explain
 from sipcore.commands import (
+    Care,
     CloseReason,
     Command,
+    CompulsoryCare,
     ConsentForm,
     DeclineCase,
     Giver,
@@ -43,10 +45,12 @@ from sipcore.commands import (
 )
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
+from sipcore.discharge import NO_DISCHARGE, Discharge
 from sipcore.document import PlanDocument, plan_document
 from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import Declaration, Event, OpeningEvent, derived_case_id
 from sipcore.findings import Finding, Lang
+from sipcore.liability import Liability, payment_liability
 from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
@@ -62,6 +66,7 @@ from sipcore.plain import plain
 from sipcore.plan import NoteView, PlanVersion
 from sipcore.profiles import Profile, Stamp, bundled_profiles, load_profile, profile_in_force
 from sipcore.states import CLOSED, Phase
+from sipcore.vardplan import Adjustment
 
 __all__ = ["Outcome", "SipCase"]
 
@@ -106,6 +111,8 @@ class SipCase:
     meetings: tuple[Meeting, ...] = ()
     versions: tuple[PlanVersion, ...] = ()
     guardians: tuple[str, ...] | None = None  # as updated; None: as declared
+    discharge: Discharge = NO_DISCHARGE  # the discharge chain (DOMAIN.md §10)
+    adjustments: tuple[Adjustment, ...] = ()  # of a samordnad vårdplan (DOMAIN.md §10.4)
     _known: tuple[Profile, ...] = attrs.field(default=(), alias="_known", repr=False)
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
     # The people around the person and the whole plan (DOMAIN.md §§11–12).
@@ -125,11 +132,17 @@ class SipCase:
         unit: str,
         discharge_notice_at: dt.datetime | None = None,
         need_identified_at: dt.datetime | None = None,
+        admitted_at: dt.datetime | None = None,
+        care: Care = "somatic",
+        compulsory_care: CompulsoryCare | None = None,
         case_id: str | None = None,
     ) -> SipCase:
         """Open a case for ``person`` with the declared ``units`` (id → principal), opened by
-        ``unit`` on the initiative of ``initiated_by``; ``discharge_notice_at`` (when the notice
-        that the patient is utskrivningsklar was sent) makes it a discharge SIP;
+        ``unit`` on the initiative of ``initiated_by``. ``admitted_at`` (the patient's admission
+        to inpatient care of ``care``, ``somatic`` or ``psychiatric``) or, as in version 1,
+        ``discharge_notice_at`` (when the notice that the patient is utskrivningsklar was sent)
+        makes it a discharge case, plan type ``SPU``; ``compulsory_care`` (``LPT`` or ``LRV``)
+        makes the plan a samordnad vårdplan, ``SPLPTLRV`` (DOMAIN.md §10).
         ``need_identified_at`` (when the need was identified) starts the start deadline.
 
         ``profile`` is a :class:`Profile` (used as given for every command: a pinned version or a
@@ -140,11 +153,12 @@ class SipCase:
         events of two cases cannot be spliced); without one sipcore derives it from the opening.
 
         Bad input (:class:`~sipcore.errors.InputError`): a naive time, an unknown unit or
-        value, a birth date after the opening, a discharge notice or an identified need after
-        ``at``."""
+        value, a birth date after the opening, an admission, a discharge notice or an identified
+        need after ``at``, a discharge notice before the admission."""
         return cls._open(at, profile, person, units, {
             "initiated_by": initiated_by, "unit": unit,
-            "discharge_notice_at": discharge_notice_at,
+            "discharge_notice_at": discharge_notice_at, "admitted_at": admitted_at,
+            "care": care, "compulsory_care": compulsory_care,
             "need_identified_at": need_identified_at,
         }, case_id)
 
@@ -185,6 +199,12 @@ class SipCase:
         if identified is not None and identified > at:
             raise InputError("need_identified_at", "a time at or before the opening (at)",
                              identified)
+        admitted = command.admitted_at
+        if admitted is not None and admitted > at:
+            raise InputError("admitted_at", "a time at or before the opening (at)", admitted)
+        if admitted is not None and notice is not None and notice < admitted:
+            raise InputError("discharge_notice_at", "a time at or after the admission "
+                             f"(admitted_at {admitted.isoformat()})", notice)
         if follows is not None:
             command = cast(OpenCase, replaced(command, follows=follows))
         if case_id is not None and (not isinstance(case_id, str) or not case_id.strip()
@@ -236,7 +256,7 @@ class SipCase:
             _verify(_reopened(first, case.profile), first, 0)
         evolve(case, first)
         case_id, stamp = first.case_id, first.decided_under
-        moves = rulebook(case.profile).moves
+        moves = rulebook(case.profile).moves_of(case.case_kind)
         for i, event in enumerate(items[1:], start=1):
             if type(event) is not Event:
                 raise EventFormatError(f"events[{i}]: expected an event that is not an opening "
@@ -251,7 +271,7 @@ class SipCase:
                 raise EventFormatError(f"events[{i}].at: earlier than the event before it")
             if event.decided_under is not stamp and event.decided_under != stamp:
                 stamp = event.decided_under
-                moves = rulebook(_profile_of(case, event, i)).moves
+                moves = rulebook(_profile_of(case, event, i)).moves_of(case.case_kind)
             move = moves.get((case.phase, event.command))
             if move is None:
                 raise EventFormatError(
@@ -431,8 +451,10 @@ class SipCase:
 
     @property
     def is_discharge(self) -> bool:
-        """A discharge SIP (Lag 2017:612): opened with ``discharge_notice_at``."""
-        return self.discharge_notice_at is not None
+        """A discharge case (Lag 2017:612): opened with ``admitted_at`` or, as in version 1,
+        ``discharge_notice_at``."""
+        a = cast(OpenCase, self._events[0].args)
+        return a.admitted_at is not None or a.discharge_notice_at is not None
 
     @property
     def latest_at(self) -> dt.datetime:
@@ -536,7 +558,7 @@ class SipCase:
         book = rulebook(self.profile_for(local_date(aware("at", at))))
         return {
             command: tuple(r.id for r, _, _ in move.checks)
-            for (phase, command), move in book.moves.items()
+            for (phase, command), move in book.moves_of(self.case_kind).items()
             if phase is self.phase
         }
 
@@ -637,17 +659,18 @@ class SipCase:
 
     def hold_meeting(
         self, *, at: dt.datetime, participants: Ids, person_present: bool = True,
-        child_view: str | None = None, relatives: Ids = (), representative: str | None = None,
-        leader: str | None = None,
+        child_view: str | None = None, patient_view: str | None = None,
+        relatives: Ids = (), representative: str | None = None, leader: str | None = None,
     ) -> Outcome:
         """Hold the SIP meeting: version 1 of the plan is drawn up, with the ``relatives`` and
         the ``representative`` taking part, led by ``leader``. Refuses with:
         ``consent.required``, ``consent.scope``, ``meeting.child_view``,
-        ``relatives.objection``, ``meeting.representative``, ``meeting.leader``."""
+        ``relatives.objection``, ``meeting.representative``, ``meeting.leader``; in a samordnad
+        vårdplan ``meeting.patient_view`` (the patient's view of the interventions)."""
         return self._run("hold_meeting", at, {
             "participants": participants, "person_present": person_present,
-            "child_view": child_view, "relatives": relatives, "representative": representative,
-            "leader": leader,
+            "child_view": child_view, "patient_view": patient_view, "relatives": relatives,
+            "representative": representative, "leader": leader,
         })
 
     def add_need(self, *, at: dt.datetime, text: str) -> Outcome:
@@ -683,9 +706,9 @@ class SipCase:
 
     def approve_plan(self, *, at: dt.datetime, by: str, with_person: bool = True) -> Outcome:
         """Approve the draft: it is locked. Refuses with: ``consent.required``,
-        ``plan.documented``, ``plan.contents``, ``plan.approver``; advice
-        ``plan.goal_horizons`` (must in Jönköping), ``plan.with_person``,
-        ``relatives.offered``."""
+        ``plan.documented``, ``plan.contents``, ``plan.approver``, in a samordnad vårdplan
+        ``plan.adjusted_by_units``; advice ``plan.goal_horizons`` (must in Jönköping),
+        ``plan.with_person``, ``relatives.offered``."""
         return self._run("approve_plan", at, {"by": by, "with_person": with_person})
 
     def start_follow_up(self, *, at: dt.datetime, participants: Ids = ()) -> Outcome:
@@ -708,6 +731,87 @@ class SipCase:
         """Close the case with its reason. Refuses with: ``case.close_reason``; advice
         ``plan.handed_to_person``."""
         return self._run("close_case", at, {"reason": reason})
+
+    # --- discharge from inpatient care (DOMAIN.md §10)
+
+    @property
+    def admitted_at(self) -> dt.datetime | None:
+        """When the patient was admitted to inpatient care (a discharge case)."""
+        return cast(OpenCase, self._opening.args).admitted_at
+
+    @property
+    def care(self) -> Care:
+        """The inpatient care the patient is discharged from: ``somatic`` or ``psychiatric``."""
+        return cast(OpenCase, self._opening.args).care
+
+    @property
+    def compulsory_care(self) -> CompulsoryCare | None:
+        return cast(OpenCase, self._opening.args).compulsory_care
+
+    @property
+    def plan_type(self) -> str:
+        """``SPLPTLRV`` (opened with ``compulsory_care``), ``SPU`` (a discharge case) or
+        ``SIP``: Inera's TypeOfCarePlan codes."""
+        return self.case_kind[0]
+
+    @property
+    def case_kind(self) -> tuple[str, bool]:
+        """(plan type, discharge case or not): what the rulebook's moves are chosen by."""
+        a = cast(OpenCase, self._events[0].args)
+        discharge = a.admitted_at is not None or a.discharge_notice_at is not None
+        if a.compulsory_care is not None:
+            return ("SPLPTLRV", discharge)
+        return ("SPU", True) if discharge else ("SIP", False)
+
+    def payment_liability(self, as_of: dt.datetime) -> Liability:
+        """The municipality's payment liability as of ``as_of`` (Lag 2017:612 5 kap. 3–4 §§,
+        DOMAIN.md §10.3): ``liable_from``, ``liable_days``, or the ``missing`` step and its
+        section."""
+        return payment_liability(self, as_of)
+
+    def units_of_version(self, number: int) -> tuple[str, ...]:
+        """The units that took part in the meeting that opened plan version ``number`` (a
+        follow-up that names none: those of the meeting before it)."""
+        for meeting in reversed(self.meetings[:number]):
+            if meeting.participants:
+                return meeting.participants
+        return ()
+
+    def send_admission_notice(
+        self, *, at: dt.datetime, to: Ids, assessed_at: dt.datetime | None = None
+    ) -> Outcome:
+        """Send the inskrivningsmeddelande to the municipality and the region's open care
+        (``assessed_at``: when the physician judged that the patient may need insatser, if
+        later than the admission). Refuses with: ``transition.not_allowed`` outside a
+        discharge case."""
+        return self._run("send_admission_notice", at, {"to": to, "assessed_at": assessed_at})
+
+    def appoint_fast_vardkontakt(self, *, at: dt.datetime, person: str, unit: str) -> Outcome:
+        """Appoint the patient's fast vårdkontakt, who is also the coordinator (until
+        ``appoint_coordinator`` names someone else). Refuses with:
+        ``discharge.fast_vardkontakt_unit``, ``transition.not_allowed`` outside a discharge
+        case."""
+        return self._run("appoint_fast_vardkontakt", at, {"person": person, "unit": unit})
+
+    def notify_discharge_ready(self, *, at: dt.datetime, to: Ids) -> Outcome:
+        """Notify the units that the patient is utskrivningsklar (sent at ``at``). Refuses
+        with: ``transition.not_allowed`` outside a discharge case."""
+        return self._run("notify_discharge_ready", at, {"to": to})
+
+    def record_discharge(self, *, at: dt.datetime) -> Outcome:
+        """The patient leaves inpatient care at ``at`` (the SIP goes on). Refuses with:
+        ``transition.not_allowed`` outside a discharge case."""
+        return self._run("record_discharge", at, {})
+
+    def transfer_information(self, *, at: dt.datetime, to: Ids) -> Outcome:
+        """Transfer the information the units need at discharge. Refuses with:
+        ``transition.not_allowed`` outside a discharge case."""
+        return self._run("transfer_information", at, {"to": to})
+
+    def adjust_plan(self, *, at: dt.datetime, unit: str) -> Outcome:
+        """A unit adjusts the draft of a samordnad vårdplan (not an edit). Refuses with:
+        ``plan.locked``, ``transition.not_allowed`` outside a samordnad vårdplan."""
+        return self._run("adjust_plan", at, {"unit": unit})
 
     # --- the people around the person and the whole plan (DOMAIN.md §§11–12) ---------------
 
@@ -916,4 +1020,5 @@ _CLOSURE_REASONS = {
 _READ_FROM_EVENTS = (
     "person", "opened_at", "opened_by", "initiated_by", "discharge_notice_at", "closed_at",
     "closure_reason", "decline_reason", "consent_refused_at", "voided_at", "notified",
+    "admitted_at", "care", "compulsory_care", "plan_type",
 )

@@ -147,26 +147,42 @@ def phases_md() -> str:
     lines = [_HEADER + "# Phases and commands\n"]
     lines.append("Generated from the one transition table in `sipcore.states`. A command not "
                  "listed for a phase is refused there as `transition.not_allowed`, except where "
-                 "the table names a rule under which it is refused.\n")
+                 "the table names a rule under which it is refused. A row marked *only in* "
+                 "exists only in a discharge case (opened with `admitted_at` or "
+                 "`discharge_notice_at`) or a case of the plan types named; elsewhere its "
+                 "command is `transition.not_allowed`. Rules that apply to some plan types "
+                 "only: " + "; ".join(
+                     f"`{r}` ({', '.join(types)})" for r, types in states.RULE_PLAN_TYPES.items()
+                 ) + ". See [discharge.md](discharge.md).\n")
     lines.append("```mermaid\nstateDiagram-v2")
     for t in states.TABLE:
         if not t.sources:
             lines.append(f"    [*] --> {t.dest}: {t.command}")
             continue
+        only = _only_in(t)
         for source in t.sources:
-            lines.append(f"    {source} --> {t.dest or source}: {t.command}")
+            label = t.command + (f" ({only})" if only else "")
+            lines.append(f"    {source} --> {t.dest or source}: {label}")
     lines.append("    closed --> [*]\n```\n")
-    lines.append("| phase | command | required rules | next phase |\n|---|---|---|---|")
+    lines.append("| phase | command | required rules | next phase | only in |\n"
+                 "|---|---|---|---|---|")
     for t in states.TABLE:
         rules = ", ".join(f"`{r}`" for r in t.rules) or "–"
         froms: tuple[str, ...] = tuple(t.sources) or ("–",)
+        only = _only_in(t) or "–"
         for phase in froms:
-            lines.append(f"| {phase} | `{t.command}` | {rules} | {t.dest or phase} |")
+            lines.append(f"| {phase} | `{t.command}` | {rules} | {t.dest or phase} | {only} |")
     lines.append("\n| phase | command | refused as |\n|---|---|---|")
     for t in states.TABLE:
         for phase, rule_id in t.refused_in.items():
             lines.append(f"| {phase} | `{t.command}` | `{rule_id}` |")
     return "\n".join(lines) + "\n"
+
+
+def _only_in(t: states.Transition) -> str:
+    """The kinds of case a row exists in, where not every one."""
+    parts = (["discharge case"] if t.discharge_only else []) + list(t.plan_types)
+    return ", ".join(parts)
 
 
 def glossary_md() -> str:
@@ -248,7 +264,7 @@ def explain(rule_id: str, lang: str = "sv") -> str:
 
 
 def _value_text(profile: Profile, name: str) -> str:
-    from sipcore.profiles import Duration, StartPlanning
+    from sipcore.profiles import Duration, LiabilityStart, StartPlanning
 
     value = getattr(profile, name)
     if name == "invitation_answer_principals":
@@ -259,7 +275,7 @@ def _value_text(profile: Profile, name: str) -> str:
         text = value.describe("sv")
     elif value is None:
         text = "–"
-    elif isinstance(value, Duration):
+    elif isinstance(value, Duration | LiabilityStart):
         text = value.describe("sv")
     elif isinstance(value, bool):
         text = "ja" if value else "nej"

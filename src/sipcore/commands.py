@@ -335,6 +335,8 @@ ConsentForm = Literal["oral", "written"]
 MeetingForm = Literal["in_person", "video", "phone"]
 Horizon = Literal["short", "long"]
 CloseReason = Literal["goals_met", "no_longer_needed"]
+Care = Literal["somatic", "psychiatric"]  # the inpatient care a discharge case is from
+CompulsoryCare = Literal["LPT", "LRV"]  # öppen psykiatrisk tvångsvård / rättspsykiatrisk vård
 
 INITIATORS: tuple[Initiator, ...] = get_args(Initiator)
 GIVERS: tuple[Giver, ...] = get_args(Giver)
@@ -342,6 +344,8 @@ CONSENT_FORMS: tuple[ConsentForm, ...] = get_args(ConsentForm)
 MEETING_FORMS: tuple[MeetingForm, ...] = get_args(MeetingForm)
 HORIZONS: tuple[Horizon, ...] = get_args(Horizon)
 CLOSE_REASONS: tuple[CloseReason, ...] = get_args(CloseReason)
+CARES: tuple[Care, ...] = get_args(Care)
+COMPULSORY_CARES: tuple[CompulsoryCare, ...] = get_args(CompulsoryCare)
 
 
 class TakesPart(Protocol):
@@ -381,6 +385,11 @@ class OpenCase(Command):
     # When the need of a SIP was identified, if before the opening: the start deadline counts
     # from it (DOMAIN.md §12.4).
     need_identified_at: dt.datetime | None = arg("opt_aware", default=None, written_when_set=True)
+    # --- discharge from inpatient care (DOMAIN.md §10)
+    admitted_at: dt.datetime | None = arg("opt_aware", default=None, written_when_set=True)
+    care: Care = arg(_choice(CARES), default="somatic", written_when_set=True)
+    compulsory_care: CompulsoryCare | None = arg(_choice(COMPULSORY_CARES, optional=True),
+                                                 default=None, written_when_set=True)
 
 
 @arguments_of("decline_case")
@@ -480,6 +489,7 @@ class HoldMeeting(Command):
     participants: tuple[str, ...] = arg("ids", unit=True)
     person_present: bool = arg("bool", default=True)
     child_view: str | None = arg("opt_text", default=None)
+    patient_view: str | None = arg("opt_text", default=None, written_when_set=True)  # SPLPTLRV
     # The people around the person (DOMAIN.md §11): relatives taking part, a representative
     # taking part (instead of the person), the meeting's leader (a person).
     relatives: tuple[str, ...] = arg("opt_ids", default=(), written_when_set=True)
@@ -584,6 +594,61 @@ class RecordDeath(Command):
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class CloseCase(Command):
     reason: str | None = arg("opt_text", default=None)
+
+
+# --- discharge from inpatient care (DOMAIN.md §10)
+
+
+@arguments_of("send_admission_notice")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class SendAdmissionNotice(Command):
+    """The inskrivningsmeddelande (Lag 2017:612 2 kap. 1–3 §§): to the municipality and the
+    region's open care; ``assessed_at`` when the physician judged that the patient may need
+    insatser after discharge, if later than the admission."""
+
+    to: tuple[str, ...] = arg("ids", unit=True)
+    assessed_at: dt.datetime | None = arg("opt_aware", default=None)
+
+
+@arguments_of("appoint_fast_vardkontakt")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class AppointFastVardkontakt(Command):
+    """The fast vårdkontakt in the region's open care (2 kap. 5 §); also the coordinator."""
+
+    person: str = arg("text")
+    unit: str = arg("text", unit=True)
+
+
+@arguments_of("notify_discharge_ready")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class NotifyDischargeReady(Command):
+    """The notice that the patient is utskrivningsklar (3 kap. 1 §), sent at the command's
+    ``at`` to the units concerned."""
+
+    to: tuple[str, ...] = arg("ids", unit=True)
+
+
+@arguments_of("record_discharge")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class RecordDischarge(Command):
+    """No arguments: the patient leaves inpatient care at the command's ``at``."""
+
+
+@arguments_of("transfer_information")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class TransferInformation(Command):
+    """The information transferred at discharge (3 kap. 2 §)."""
+
+    to: tuple[str, ...] = arg("ids", unit=True)
+
+
+@arguments_of("adjust_plan")
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class AdjustPlan(Command):
+    """A unit adjusts the draft of a samordnad vårdplan (LPT 7 a §: "Vårdplanen är upprättad
+    när den har justerats av enheterna")."""
+
+    unit: str = arg("text", unit=True)
 
 
 @functools.cache

@@ -206,7 +206,7 @@ class Consent:
     def guardians(self) -> tuple[str, ...]:
         return self.args.guardians or ()
 
-    def in_force(self, at: dt.datetime, day: dt.date, child: bool = True) -> bool:
+    def in_force(self, at: dt.datetime, day: dt.date, child: bool) -> bool:
         """Given at or before ``at``, valid on ``day`` (``at``'s local date), and, if the
         guardians gave it, the person still a ``child`` then."""
         return (self.given_at <= at and day <= self.valid_until

@@ -501,7 +501,8 @@ class _Export:
         """Every coordinator appointed, in order: (when, person, unit)."""
         return [
             (e.at, e.args.person, e.args.unit)  # type: ignore[attr-defined]
-            for e in self.case.events if e.command == "appoint_coordinator"
+            for e in self.case.events
+            if e.command in ("appoint_coordinator", "appoint_fast_vardkontakt")
         ]
 
     def coordinator_at(self, at: dt.datetime) -> str | None:
@@ -748,7 +749,7 @@ class _Export:
 
     def obligation(self, obligation: Obligation) -> Task:
         kind, status = obligation.kind, obligation.status
-        due: dt.datetime | dt.date = getattr(obligation, "due_at", None) or obligation.due
+        due: dt.datetime | dt.date | None = obligation.due_at or obligation.due
         return Task(
             status=_OBLIGATION_STATUS[status],
             businessStatus=_concept(_SIPCORE + "obligation-status", status,

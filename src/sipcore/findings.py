@@ -77,6 +77,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
                             "the follow-up {date} is not after {date2}"),
     "without_person": ("godkänd utan den enskilde", "approved without the person"),
     "phase": ("i fasen {value}", "in phase {value}"),
+    "not_adjusted": ("inte justerad av {units}", "not adjusted by {units}"),
     # the people around the person and the whole plan (DOMAIN.md §§11–12)
     "objected": ("den enskilde motsätter sig: {ids}", "the person objects to: {ids}"),
     "not_offered": ("närstående som inte har bjudits in: {ids}",
@@ -103,6 +104,8 @@ _PARTS: dict[str, tuple[str, str]] = {
     "journal_ref": ("journalhänvisning (journal_ref)", "journal reference (journal_ref)"),
     "reason": ("skäl (reason)", "reason"),
     "child_view": ("barnets syn (child_view)", "the child's view (child_view)"),
+    "patient_view": ("patientens inställning (patient_view)",
+                     "the patient's view (patient_view)"),
     "substitute": ("ersättare (substitute)", "substitute"),
     "need": ("behov", "need"),
     "intervention": ("insats med ansvarig enhet", "intervention with a responsible unit"),

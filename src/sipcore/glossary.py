@@ -43,6 +43,27 @@ GLOSSARY: tuple[Term, ...] = (
     Term("avsluta", "close", "end the case, with a reason"),
     Term("utskrivningsklar", "discharge_ready",
          "inpatient physician's judgement (Lag 2017:612 1 kap. 3 §)"),
+    # --- discharge from inpatient care (DOMAIN.md §10)
+    Term("inskrivningsmeddelande", "admission_notice",
+         "the inpatient unit's notice to the municipality and the region's open care that a "
+         "patient who may need insatser after discharge was admitted, within 24 hours "
+         "(Lag 2017:612 2 kap. 1–3 §§; send_admission_notice)"),
+    Term("fast vårdkontakt", "fast_vardkontakt",
+         "the patient's contact in the region's open care, appointed before discharge; sends "
+         "the kallelse and is the SIP's coordinator (2 kap. 5 §, 4 kap. 3 §)"),
+    Term("underrättelse om utskrivningsklar", "notify_discharge_ready",
+         "the notice that the patient is utskrivningsklar (3 kap. 1 §): starts the three days "
+         "of the kallelse and the days to the payment liability"),
+    Term("betalningsansvar", "payment_liability",
+         "the municipality's liability to pay for a patient still in hospital after the day "
+         "5 kap. 4 § (or a regional agreement, 4 kap. 5 §) fixes"),
+    Term("vårddygn", "liable_days",
+         "a day and night of inpatient care; the liability is counted in vårddygn completed "
+         "in liability (the national profile's documented inference)"),
+    Term("samordnad plan vid utskrivning", "SPU", "plan type of a SIP at discharge"),
+    Term("samordnad vårdplan", "SPLPTLRV",
+         "the plan at öppen psykiatrisk tvångsvård or rättspsykiatrisk vård (LPT 7 a §, "
+         "LRV 12 a §): no consent basis; established when the units adjusted it (adjust_plan)"),
     Term("arbetsdag", "working day",
          "Monday–Friday that is not a public holiday nor midsommarafton, julafton, nyårsafton"),
     Term("skyldighet, åtagande", "obligation", "something a unit owes by a date"),

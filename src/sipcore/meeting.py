@@ -151,6 +151,7 @@ class Meeting:
     participants = Given[tuple[str, ...]]()
     person_present = Given[bool](default=True)
     child_view = Given[str | None](default=None)
+    patient_view = Given[str | None](default=None)  # a samordnad vårdplan's (DOMAIN.md §10.4)
     relatives = Given[tuple[str, ...]](default=())  # DOMAIN.md §11
     representative = Given[str | None](default=None)
     leader = Given[str | None](default=None)

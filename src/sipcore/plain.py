@@ -17,7 +17,7 @@ def plain(value: Any) -> Any:
     ISO text, tuples and sets as arrays, an event as :func:`sipcore.events_to_json` writes it."""
     if value is None or isinstance(value, bool | int | float | str):
         return str(value) if isinstance(value, enum.Enum) else value
-    if isinstance(value, dt.date):  # (a datetime too)
+    if isinstance(value, dt.date | dt.time):  # (a datetime too; a time of day: a noon hour)
         return value.isoformat()
     from sipcore.events import Event
 

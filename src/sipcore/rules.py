@@ -18,6 +18,7 @@ in force on the decision's local date, and a regional routine only under that re
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
@@ -95,14 +96,33 @@ class Rule:
         return tuple(Source.of(cite) for cite in self.refs)
 
     def sources_on(self, day: dt.date, region: str | None) -> tuple[Source, ...]:
-        """The sources that apply to a decision on ``day`` under the profile of ``region``."""
-        return _applying(self, day, region)
+        """The sources that apply to a decision on ``day`` under the profile of ``region``
+        (worked out once per period in which the same sources are in force)."""
+        period = bisect.bisect_right(self._changes, day)
+        key = (self.id, period, region)
+        found = _APPLYING.get(key)
+        if found is None:
+            found = _APPLYING[key] = tuple(
+                s for s, c in zip(self.sources, self.refs, strict=True)
+                if c.ref.applies(day, region)
+            )
+        return found
+
+    @functools.cached_property
+    def _changes(self) -> tuple[dt.date, ...]:
+        """The days on which one of the rule's sources comes into force or ceases."""
+        days = set()
+        for cite in self.refs:
+            ref = cite.ref
+            if ref.valid_from is not None:
+                days.add(ref.valid_from)
+            if ref.valid_to is not None:
+                days.add(ref.valid_to + dt.timedelta(days=1))
+        return tuple(sorted(days))
 
 
-@functools.lru_cache(maxsize=4096)
-def _applying(rule: Rule, day: dt.date, region: str | None) -> tuple[Source, ...]:
-    return tuple(s for s, c in zip(rule.sources, rule.refs, strict=True)
-                 if c.ref.applies(day, region))
+# (rule id, period, region) → the sources that apply: a few entries per rule and region.
+_APPLYING: dict[tuple[str, int, str | None], tuple[Source, ...]] = {}
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -155,6 +175,15 @@ def declare(
 
 def registry() -> Mapping[str, Rule]:
     """Every rule, keyed by id, in declaration order."""
-    from sipcore import closing, consent, meeting, parties, people, plan  # noqa: F401  (they declare)
+    from sipcore import (  # noqa: F401  (they declare)
+        closing,
+        consent,
+        discharge,
+        meeting,
+        parties,
+        people,
+        plan,
+        vardplan,
+    )
 
     return _REGISTRY

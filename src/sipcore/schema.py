@@ -429,11 +429,13 @@ def _obligation(ref: Ref) -> dict[str, Any]:
         "properties": {
             "kind": {"enum": list(KINDS)},
             "unit": {"type": ["string", "null"]},
-            "due": ref("date"),
+            "due": {"anyOf": [ref("date"), {"type": "null"}]},  # null: no due date yet
             "status": {"enum": _statuses()},
             "starts_at": ref("datetime"),
             "met_at": {"anyOf": [ref("datetime"), {"type": "null"}]},
             "sources": {"type": "array", "items": ref("source")},
+            # due at a time (an admission notice, Lag 2017:612 2 kap. 3 §); due is its date
+            "due_at": {"anyOf": [ref("datetime"), {"type": "null"}]},
         },
         "required": ["kind", "unit", "due", "status", "starts_at", "met_at", "sources"],
         "additionalProperties": False,

@@ -21,8 +21,11 @@ from typing import Literal
 import attrs
 
 __all__ = [
+    "CASE_KINDS",
     "EFFECTS",
     "OPEN_PHASES",
+    "PLAN_TYPES",
+    "RULE_PLAN_TYPES",
     "TABLE",
     "Effect",
     "Phase",
@@ -57,11 +60,26 @@ class Transition:
     dest: Phase | None
     rules: tuple[str, ...] = ()
     refused_in: Mapping[Phase, str] = attrs.field(factory=dict)
+    # The kinds of case the row exists in (DOMAIN.md §10): ``discharge_only`` rows only in a
+    # discharge case (opened with ``admitted_at`` or ``discharge_notice_at``), rows with
+    # ``plan_types`` only in a case of one of those plan types (empty: every plan type). In any
+    # other case the command is ``transition.not_allowed`` in that phase: the rulebook compiles
+    # one set of moves per kind of case (:data:`CASE_KINDS`).
+    discharge_only: bool = attrs.field(default=False, kw_only=True)
+    plan_types: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+
+    def exists_in(self, plan_type: str, discharge: bool) -> bool:
+        """Whether this row exists in a case of ``plan_type`` (a discharge case or not)."""
+        return (discharge or not self.discharge_only) and (
+            not self.plan_types or plan_type in self.plan_types
+        )
 
 
 _T = Transition
 _EDIT_LOCKED = {ACTIVE: "plan.locked"}
 _CONSENT_RULES = ("consent.time_limited", "consent.oral_documented", "consent.guardians")
+_INVITATION_RULES = ("consent.required", "consent.scope", "invitation.coordinator",
+                     "invitation.meeting_time")
 
 TABLE: tuple[Transition, ...] = (
     _T("open_case", (), OPENED),
@@ -76,8 +94,7 @@ TABLE: tuple[Transition, ...] = (
         "send_invitation",
         (CONSENTED,),
         INVITED,
-        ("consent.required", "consent.scope", "invitation.coordinator",
-         "invitation.meeting_time"),
+        _INVITATION_RULES,
     ),
     _T("answer_invitation", (INVITED,), None, ("invitation.substitute",)),
     _T("revoke_invitation", (INVITED,), CONSENTED),
@@ -85,7 +102,7 @@ TABLE: tuple[Transition, ...] = (
         "hold_meeting",
         (INVITED,),
         DRAFTING,
-        ("consent.required", "consent.scope", "meeting.child_view"),
+        ("consent.required", "consent.scope", "meeting.child_view", "meeting.patient_view"),
     ),
     _T("add_need", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
     _T("add_goal", (DRAFTING,), None, refused_in=_EDIT_LOCKED),
@@ -104,6 +121,7 @@ TABLE: tuple[Transition, ...] = (
             "plan.goal_horizons",
             "plan.approver",
             "plan.with_person",
+            "plan.adjusted_by_units",
         ),
     ),
     _T(
@@ -117,7 +135,37 @@ TABLE: tuple[Transition, ...] = (
     _T("withdraw_consent", AFTER_CONSENT, CLOSED, ("consent.withdrawal",)),
     _T("record_death", OPEN_PHASES, CLOSED),
     _T("close_case", OPEN_PHASES, CLOSED, ("case.close_reason",)),
+    # --- discharge from inpatient care (DOMAIN.md §10)
+    _T("send_admission_notice", OPEN_PHASES, None, discharge_only=True),
+    _T("appoint_fast_vardkontakt", OPEN_PHASES, None, ("discharge.fast_vardkontakt_unit",),
+       discharge_only=True),
+    _T("notify_discharge_ready", OPEN_PHASES, None, discharge_only=True),
+    _T("record_discharge", OPEN_PHASES, None, discharge_only=True),
+    _T("transfer_information", OPEN_PHASES, None, discharge_only=True),
+    # The samordnad vårdplan (SPLPTLRV, DOMAIN.md §10.4, §15): no consent step, so the
+    # invitation goes out from opened; the units adjust the draft before it is approved.
+    _T("send_invitation", (OPENED,), INVITED, _INVITATION_RULES, plan_types=("SPLPTLRV",)),
+    _T("adjust_plan", (DRAFTING,), None, plan_types=("SPLPTLRV",), refused_in=_EDIT_LOCKED),
 )
+
+# The plan types (Inera's TypeOfCarePlan codes, LEGAL.md §1.4): a samordnad individuell plan,
+# a samordnad plan vid utskrivning (Lag 2017:612 4 kap. 1 § 1 st.), a samordnad vårdplan
+# (4 kap. 1 § 2 st.; LPT 7 a §; LRV 12 a §).
+PLAN_TYPES: tuple[str, ...] = ("SIP", "SPU", "SPLPTLRV")
+# Each kind of case a rulebook compiles moves for: (plan type, discharge case or not).
+CASE_KINDS: tuple[tuple[str, bool], ...] = (
+    ("SIP", False), ("SPU", True), ("SPLPTLRV", False), ("SPLPTLRV", True),
+)
+# The plan types a rule applies to, where not every one (the rulebook leaves the rule out of
+# the moves of the others). Consent is not the samordnad vårdplan's legal basis (LPT 7 a §:
+# the plan is drawn up by the chefsöverläkare and established when the units adjusted it); the
+# patient's view and the adjustment by the units are its own.
+RULE_PLAN_TYPES: Mapping[str, tuple[str, ...]] = {
+    "consent.required": ("SIP", "SPU"),
+    "consent.scope": ("SIP", "SPU"),
+    "meeting.patient_view": ("SPLPTLRV",),
+    "plan.adjusted_by_units": ("SPLPTLRV",),
+}
 
 # --- the people around the person and the whole plan (DOMAIN.md §§11–12)
 # The rules these add to the commands above, then the rows of the new commands: the invitation
@@ -132,7 +180,6 @@ _PEOPLE_RULES: Mapping[str, tuple[str, ...]] = {
     "start_follow_up": ("plan.handed_to_person",),
     "close_case": ("plan.handed_to_person",),
 }
-_INVITATION_RULES = next(t.rules for t in TABLE if t.command == "send_invitation")
 TABLE = (
     *(attrs.evolve(t, rules=(*t.rules, *_PEOPLE_RULES.get(t.command, ()))) for t in TABLE),
     _T("send_invitation", (ACTIVE,), None, (*_INVITATION_RULES, "relatives.objection")),
@@ -172,6 +219,13 @@ class Effect:
     kva_discharge: str | None = None
     notify: bool = False
 
+    def kva_for(self, plan_type: str) -> str | None:
+        """The KVÅ code of the event in a case of ``plan_type``: ``kva_discharge`` in a
+        samordnad plan vid utskrivning, none in a samordnad vårdplan (DOMAIN.md §10.4)."""
+        if plan_type == "SPLPTLRV":
+            return None
+        return self.kva_discharge if plan_type == "SPU" else self.kva
+
 
 EFFECTS: Mapping[str, Effect] = {
     "appoint_coordinator": Effect(acting="argument"),
@@ -179,34 +233,46 @@ EFFECTS: Mapping[str, Effect] = {
     "hold_meeting": Effect(kva=KVA_MEETING, kva_discharge=KVA_DISCHARGE_MEETING),
     "start_follow_up": Effect(kva=KVA_FOLLOW_UP, kva_discharge=KVA_FOLLOW_UP),
     "withdraw_consent": Effect(notify=True),
+    # --- discharge from inpatient care (DOMAIN.md §10)
+    "appoint_fast_vardkontakt": Effect(acting="argument"),
+    "adjust_plan": Effect(acting="argument"),
     # the people around the person and the whole plan (DOMAIN.md §§11–12)
     "appoint_meeting_leader": Effect(acting="argument"),
 }
 NO_EFFECT = Effect()
 
 
-def row(phase: Phase, command: str) -> Transition | None:
-    """The table row for ``command`` in ``phase``, or ``None`` when the phase does not allow it."""
-    return next((t for t in TABLE if t.command == command and phase in t.sources), None)
+Kind = tuple[str, bool]  # (plan type, discharge case or not): one of CASE_KINDS
+PLAIN: Kind = ("SIP", False)  # a case that is neither a discharge case nor a samordnad vårdplan
 
 
-def target(phase: Phase, command: str) -> Phase:
+def row(phase: Phase, command: str, kind: Kind = PLAIN) -> Transition | None:
+    """The table row for ``command`` in ``phase`` in a case of ``kind``, or ``None`` when the
+    phase does not allow it there."""
+    return next((t for t in TABLE if t.command == command and phase in t.sources
+                 and t.exists_in(*kind)), None)
+
+
+def target(phase: Phase, command: str, kind: Kind = PLAIN) -> Phase:
     """The phase ``command`` leads to from ``phase`` (the same phase for internal commands)."""
-    found = row(phase, command)
+    found = row(phase, command, kind)
     if found is None:
         raise KeyError((phase, command))
     return phase if found.dest is None else found.dest
 
 
-def allowed_commands(phase: Phase) -> tuple[str, ...]:
-    """The commands ``phase`` allows, in table order."""
-    return tuple(dict.fromkeys(t.command for t in TABLE if phase in t.sources))
+def allowed_commands(phase: Phase, kind: Kind = PLAIN) -> tuple[str, ...]:
+    """The commands ``phase`` allows in a case of ``kind``, in table order."""
+    return tuple(dict.fromkeys(
+        t.command for t in TABLE if phase in t.sources and t.exists_in(*kind)
+    ))
 
 
-def refusal_in(phase: Phase, command: str) -> str | None:
-    """The rule id under which ``command`` is refused in ``phase``, if the table names one."""
+def refusal_in(phase: Phase, command: str, kind: Kind = PLAIN) -> str | None:
+    """The rule id under which ``command`` is refused in ``phase``, if the table names one
+    (and the command exists in a case of ``kind``)."""
     for t in TABLE:
-        if t.command == command and phase in t.refused_in:
+        if t.command == command and phase in t.refused_in and t.exists_in(*kind):
             return t.refused_in[phase]
     return None
 
@@ -268,6 +334,11 @@ def _check_on_import() -> None:
     from sipcore.rules import registry
 
     check_table(frozenset(registry()) | frozenset(EVERY_COMMAND_RULES))
+    unknown = set(RULE_PLAN_TYPES) - set(registry()) or {
+        p for types in RULE_PLAN_TYPES.values() for p in types if p not in PLAN_TYPES
+    }
+    if unknown:
+        raise ValueError(f"RULE_PLAN_TYPES names unknown rules or plan types: {sorted(unknown)}")
     unknown = set(EFFECTS) - set(COMMANDS)
     if unknown:
         raise ValueError(f"EFFECTS names commands the table does not have: {sorted(unknown)}")

@@ -9,6 +9,15 @@ unknown relative or representative, a version not approved), who may answer an i
 command under the profile in force, together. An allowed command's decision holds the event to
 record: its acting unit, KVÅ code and units to notify come from :data:`sipcore.states.EFFECTS`,
 its phase from firing the shared machine.
+
+Two parts of the order read the kind of case (DOMAIN.md §10). What the arguments say against
+the case's history (a discharge before the notice that the patient is utskrivningsklar) is bad
+input too, raised once the phase allows the command (by its entry in
+:data:`sipcore.discharge.CASE_INPUT`), so that a closed case is ``case.closed`` and a case
+without the command ``transition.not_allowed`` first. And the phase check reads the moves the
+rulebook compiled for the case's kind (its plan type, and whether it is a discharge case): a
+table row marked ``discharge_only`` or with ``plan_types`` exists only in those cases, so its
+command is ``transition.not_allowed`` in any other.
 """
 
 from __future__ import annotations
@@ -23,8 +32,9 @@ import attrs
 from sipcore import states
 from sipcore._engine.machine import destination
 from sipcore._engine.rulebook import Move, rulebook
-from sipcore.commands import AnswerInvitation, Command, aware, build
+from sipcore.commands import FIRST_YEAR, LAST_YEAR, AnswerInvitation, Command, aware, build
 from sipcore.deadlines import local_date
+from sipcore.discharge import CASE_INPUT
 from sipcore.errors import Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.events import Event
 from sipcore.findings import Detail, Finding
@@ -91,8 +101,9 @@ def decided(
     advice, the event (or ``None``). ``fire=False`` reads the destination from the compiled
     rulebook instead of firing the shared machine, and leaves the ``should`` rules unchecked
     (verified replay: the table is the same, and advice does not decide)."""
-    if type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone:
-        at = aware("at", at)  # (a time at a fixed offset needs nothing done)
+    if (type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone
+            or not FIRST_YEAR <= at.year <= LAST_YEAR):
+        at = aware("at", at)  # (a time at a fixed offset in the calendar's years is kept)
     args = build(command, raw, case.units.ids) if raw else build(command, raw)
     day = local_date(at)
     profile = case.profile_for(day)
@@ -104,9 +115,13 @@ def decided(
     latest = case.latest_at
     if at < latest:
         return at, Refusal(command, (_time_order(at, latest),)), (), None
-    move = book.moves.get((phase, command))
+    kind = case.case_kind
+    move = book.moves_of(kind).get((phase, command))
     if move is None:
-        return at, _phase_refusal(command, phase, day, book.region), (), None
+        return at, _phase_refusal(command, phase, day, book.region, kind), (), None
+    against = CASE_INPUT.get(command)
+    if against is not None:  # what the arguments say against the case's history: bad input
+        against(case, at, args)
     if type(args) in REFERENCES:  # the ids it names must be the case's (DOMAIN.md §§11–12)
         check_references(case, args, at)
     if type(args) is AnswerInvitation and args.unit not in _invitees(case):
@@ -157,7 +172,7 @@ def _event(
         acting = case.coordinator.unit
     else:
         acting = case.opened_by
-    kva = effect.kva_discharge if case.is_discharge else effect.kva
+    kva = effect.kva_for(case.case_kind[0])
     if not move.changes_phase:
         dest = phase
     else:
@@ -165,10 +180,12 @@ def _event(
     return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva, case.case_id)
 
 
-def _phase_refusal(command: str, phase: Phase, day: dt.date, region: str | None) -> Refusal:
-    refused = states.refusal_in(phase, command)
+def _phase_refusal(
+    command: str, phase: Phase, day: dt.date, region: str | None, kind: states.Kind
+) -> Refusal:
+    refused = states.refusal_in(phase, command, kind)
     if refused is None:
-        return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase))
+        return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase, kind))
     from sipcore.findings import Detail
 
     finding = _RULES[refused].finding(Detail("phase", value=str(phase)), day=day, region=region)

@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sipcore.commands import AppointCoordinator
 from sipcore.consent import Consent
+from sipcore.discharge import AdmissionNotice, DischargeReady, FastVardkontakt, Transfer
 from sipcore.events import Event
 from sipcore.meeting import Answer, Invitation, Meeting
 from sipcore.parties import Coordinator
 from sipcore.people import Handout, MeetingLeader, Relative, Representative
 from sipcore.plan import Note, PlanVersion
+from sipcore.vardplan import Adjustment
 
 if TYPE_CHECKING:
     from sipcore.case import SipCase
@@ -107,6 +110,36 @@ def _follow_up(case: SipCase, event: Event, a: Any) -> None:
     case.versions = (*case.versions, case.versions[-1].next_version(event.at))
 
 
+# --- discharge from inpatient care (DOMAIN.md §10)
+
+
+def _admission_notice(case: SipCase, event: Event, a: Any) -> None:
+    case.discharge = case.discharge.with_notice(AdmissionNotice(event.at, a))
+
+
+def _fast_vardkontakt(case: SipCase, event: Event, a: Any) -> None:
+    """The fast vårdkontakt is also the SIP's coordinator (source 004), until
+    ``appoint_coordinator`` names someone else."""
+    case.discharge = case.discharge.with_fast_vardkontakt(FastVardkontakt(event.at, a))
+    case.coordinator = Coordinator(event.at, AppointCoordinator(person=a.person, unit=a.unit))
+
+
+def _discharge_ready(case: SipCase, event: Event, a: Any) -> None:
+    case.discharge = case.discharge.with_ready(DischargeReady(event.at, a))
+
+
+def _discharged(case: SipCase, event: Event, a: Any) -> None:
+    case.discharge = case.discharge.discharged(event.at)
+
+
+def _transfer(case: SipCase, event: Event, a: Any) -> None:
+    case.discharge = case.discharge.with_transfer(Transfer(event.at, a))
+
+
+def _adjust(case: SipCase, event: Event, a: Any) -> None:
+    case.adjustments = (*case.adjustments, Adjustment(event.at, a, case.plan_version))
+
+
 # --- the people around the person and the whole plan (DOMAIN.md §§11–12)
 
 
@@ -154,6 +187,13 @@ _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
     "withdraw_consent": _withdrawal,
     "record_death": _nothing,
     "close_case": _nothing,
+    # --- discharge from inpatient care (DOMAIN.md §10)
+    "send_admission_notice": _admission_notice,
+    "appoint_fast_vardkontakt": _fast_vardkontakt,
+    "notify_discharge_ready": _discharge_ready,
+    "record_discharge": _discharged,
+    "transfer_information": _transfer,
+    "adjust_plan": _adjust,
     # the people around the person and the whole plan (DOMAIN.md §§11–12)
     "record_relative": _relative,
     "register_representative": _representative,

@@ -86,10 +86,10 @@ def explain(case: SipCase, event: Event) -> Explanation:
     rules: list[Evaluated] = []
     if event.seq > 1:
         before = SipCase.replay(events[: event.seq - 1], profile=case.profile)
-        move = book.move(before.phase, event.command)
+        move = book.move(before.phase, event.command, before.case_kind)
         day = local_date(event.at)
         ctx = Context(before, profile, event.at, day, event.command, event.args)
-        for rule_id in move.row.rules if move is not None else ():
+        for rule_id in move.rule_ids if move is not None else ():
             rule, level = registry()[rule_id], book.levels[rule_id]
             if level == "off":
                 continue

@@ -32,6 +32,8 @@ class Move:
     row: Transition
     checks: tuple[tuple[Rule, Check, Level], ...]
     must: tuple[tuple[Rule, Check, Level], ...]  # the checks at level must
+    # The row's rules that apply to the kind of case (sipcore.states.RULE_PLAN_TYPES).
+    rule_ids: tuple[str, ...] = ()
 
     @property
     def changes_phase(self) -> bool:
@@ -40,15 +42,26 @@ class Move:
 
 @attrs.frozen(weakref_slot=False)
 class Rulebook:
-    """The table compiled with one profile."""
+    """The table compiled with one profile: ``moves`` are those of a plain SIP case,
+    ``kinds`` those of each kind of case (:data:`sipcore.states.CASE_KINDS`: plan type and
+    whether it is a discharge case), which differ in the rows that exist only in some kinds
+    of case and the rules that apply only to some plan types."""
 
     stamp: Stamp
     region: str | None  # whose routines its findings cite (None: the national profile)
     moves: Mapping[tuple[Phase, str], Move]
     levels: Mapping[str, Level]  # every rule's level under the profile
+    kinds: Mapping[tuple[str, bool], Mapping[tuple[Phase, str], Move]] = attrs.field(
+        factory=dict)
 
-    def move(self, phase: Phase, command: str) -> Move | None:
-        return self.moves.get((phase, command))
+    def move(
+        self, phase: Phase, command: str, kind: tuple[str, bool] = ("SIP", False)
+    ) -> Move | None:
+        return self.moves_of(kind).get((phase, command))
+
+    def moves_of(self, kind: tuple[str, bool]) -> Mapping[tuple[Phase, str], Move]:
+        """The moves of a case of ``kind`` (plan type, discharge case or not)."""
+        return self.kinds[kind]
 
 
 _SIZE = 64
@@ -70,14 +83,30 @@ def _compile(profile: Profile) -> Rulebook:
     rules = registry()
     levels = {rule_id: profile.level(rule_id, r.level) if r.applies is None or r.applies(profile)
               else "off" for rule_id, r in rules.items()}
+    kinds = {kind: _moves(kind, rules, levels) for kind in states.CASE_KINDS}
+    region = None if profile.extends is None else profile.id
+    return Rulebook(profile.stamp, region, kinds[("SIP", False)], levels, kinds)
+
+
+def _moves(
+    kind: tuple[str, bool], rules: Mapping[str, Rule], levels: Mapping[str, Level]
+) -> dict[tuple[Phase, str], Move]:
+    plan_type, discharge = kind
     moves: dict[tuple[Phase, str], Move] = {}
     for row in states.TABLE:
+        if not row.exists_in(plan_type, discharge):
+            continue
+        applying = tuple(
+            rule_id for rule_id in row.rules
+            if plan_type in states.RULE_PLAN_TYPES.get(rule_id, (plan_type,))
+        )
         checks = tuple(
             (rules[rule_id], check, levels[rule_id])
-            for rule_id in row.rules
+            for rule_id in applying
             if (check := rules[rule_id].check) is not None and levels[rule_id] != "off"
         )
         must = tuple(c for c in checks if c[2] == "must")
-        moves.update(((source, row.command), Move(row, checks, must)) for source in row.sources)
-    region = None if profile.extends is None else profile.id
-    return Rulebook(profile.stamp, region, moves, levels)
+        moves.update(
+            ((source, row.command), Move(row, checks, must, applying)) for source in row.sources
+        )
+    return moves

@@ -25,6 +25,7 @@ _SUBCOMMAND_MODULES = (
     "sipcore.cli.check",
     "sipcore.cli.diff",
     "sipcore.cli.docs",
+    "sipcore.cli.liability",
     "sipcore.cli.fhir",
     "sipcore.cli.reassess",
     "sipcore.cli.stats",

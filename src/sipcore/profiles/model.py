@@ -36,6 +36,7 @@ __all__ = [
     "Duration",
     "DurationUnit",
     "Level",
+    "LiabilityStart",
     "PhaseName",
     "Principal",
     "Profile",
@@ -72,6 +73,9 @@ PROFILE_RULES: tuple[str, ...] = (
 DURATIONS = ("invitation_answer", "plan_documentation", "discharge_invitation")
 BOOLEANS = ("follow_up_place_required", "school_principal_for_children",
             "meeting_leader_appointed")
+# When the municipality's payment liability begins, per the care the patient is discharged
+# from (Lag 2017:612 5 kap. 4 §; a region's agreement under 4 kap. 5 §).
+LIABILITIES = ("payment_liability_somatic", "payment_liability_psychiatric")
 # The parts of a plan a profile's plan_parts may require for approval, besides the national
 # minimum (a need, an intervention with a unit, a coordinator, a follow-up date): DOMAIN.md §12.1.
 PLAN_PARTS = ("goal", "goal.short", "goal.long", "action_plan", "own_action", "contact",
@@ -80,7 +84,7 @@ START_MET_BY = ("send_invitation", "hold_meeting")
 # Every parameter of a profile, in the order the files list them.
 PARAMETERS: tuple[str, ...] = (
     "steps", *DURATIONS, "invitation_answer_principals", *BOOLEANS, "child_age_limit",
-    "child_consent",
+    "child_consent", *LIABILITIES,
     # the people around the person and the whole plan (DOMAIN.md §§7.2, 11–12)
     "start_planning", "plan_parts",
 )
@@ -134,6 +138,32 @@ class Duration:
         if lang == "sv":
             return f"{self.amount} {sv}" + (" (flyttas enligt lag 1930:173)" if self.rolls else "")
         return f"{self.amount} {en}" + (" (rolled by Lag 1930:173)" if self.rolls else "")
+
+
+@attrs.frozen
+class LiabilityStart:
+    """When the municipality's payment liability begins: ``days`` calendar days after the local
+    date of the notice that the patient is utskrivningsklar, ``days_after_noon`` when the
+    notice was sent after ``noon`` local time (Lag 2017:612 5 kap. 4 §). Calendar days, not
+    rolled: it is no time limit for an action, so Lag (1930:173) does not apply."""
+
+    days: int
+    days_after_noon: int
+    noon: dt.time
+
+    def liable_from(self, notice: dt.datetime) -> dt.date:
+        """The first day of liability after a notice sent at ``notice`` (aware)."""
+        local = notice.astimezone(deadlines.stockholm())
+        late = local.time().replace(tzinfo=None) > self.noon
+        return local.date() + dt.timedelta(days=self.days_after_noon if late else self.days)
+
+    def describe(self, lang: str = "sv") -> str:
+        noon = self.noon.strftime("%H.%M")
+        if lang == "sv":
+            return (f"{self.days} kalenderdagar efter underrättelsen, {self.days_after_noon} "
+                    f"om den skickas efter klockan {noon}")
+        return (f"{self.days} calendar days after the notice, {self.days_after_noon} if it is "
+                f"sent after {noon}")
 
 
 @attrs.frozen
@@ -254,6 +284,10 @@ class Profile:
         kw_only=True, factory=lambda: MappingProxyType({}), eq=False, hash=False
     )
     previous_hashes: tuple[str, ...] = attrs.field(kw_only=True, default=(), eq=False)
+    # --- discharge from inpatient care (DOMAIN.md §10)
+    payment_liability_somatic: LiabilityStart | None = attrs.field(kw_only=True, default=None)
+    payment_liability_psychiatric: LiabilityStart | None = attrs.field(kw_only=True,
+                                                                       default=None)
     # the people around the person and the whole plan (DOMAIN.md §§7.2, 11–12)
     meeting_leader_appointed: bool = attrs.field(kw_only=True, default=False)
     start_planning: StartPlanning | None = attrs.field(kw_only=True, default=None)
@@ -313,6 +347,16 @@ class Profile:
             raise InputError("name", f"one of {', '.join(DURATIONS)}", name)
         value = self.parameter(name, on)
         assert value is None or isinstance(value, Duration)
+        return value
+
+    def liability_start(self, care: str, on: dt.date) -> LiabilityStart | None:
+        """When the payment liability begins for a patient of ``care`` (``somatic`` or
+        ``psychiatric``) on ``on``; ``None`` where the profile has no such rule then."""
+        name = f"payment_liability_{care}"
+        if name not in LIABILITIES:
+            raise InputError("care", "one of somatic, psychiatric", care)
+        value = self.parameter(name, on)
+        assert value is None or isinstance(value, LiabilityStart)
         return value
 
     def answer_owed_by(self, principal: str) -> bool:

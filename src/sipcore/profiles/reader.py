@@ -24,6 +24,7 @@ from sipcore.profiles.model import (
     DURATION_UNITS,
     DURATIONS,
     LEVELS,
+    LIABILITIES,
     NATIONAL,
     PARAMETERS,
     PHASES,
@@ -32,6 +33,7 @@ from sipcore.profiles.model import (
     PROFILE_RULES,
     START_MET_BY,
     Duration,
+    LiabilityStart,
     PhaseName,
     StartPlanning,
     Step,
@@ -164,12 +166,20 @@ def _in_force(found: list[tuple[Table, Cite]], valid_from: dt.date) -> None:
 MAX_AMOUNTS = {"working_days": 260, "calendar_days": 366, "weeks": 52, "months": 12}
 
 
+def _absent(t: Table, keys: tuple[str, ...]) -> bool:
+    """Whether ``t`` says ``absent = true`` (no such value), and then none of ``keys``."""
+    if not t.boolean("absent", False):
+        return False
+    for key in keys:
+        if key in t:
+            t.fail(key, f"no {', '.join(keys[:-1])} or {keys[-1]} where absent = true",
+                   t.data[key])
+    return True
+
+
 def _read_duration(t: Table) -> Duration | None:
     """The duration of ``t``; ``None`` where ``absent = true`` (no such limit)."""
-    if t.boolean("absent", False):
-        for key in ("amount", "unit", "rolls"):
-            if key in t:
-                t.fail(key, "no amount, unit or rolls where absent = true", t.data[key])
+    if _absent(t, ("amount", "unit", "rolls")):
         return None
     amount = t.count("amount")
     unit = t.choice("unit", DURATION_UNITS)
@@ -184,15 +194,30 @@ def _read_duration(t: Table) -> Duration | None:
     raise AssertionError(unit)  # pragma: no cover - choice() admits only DURATION_UNITS
 
 
+def _read_liability(t: Table) -> LiabilityStart | None:
+    """When the payment liability begins (``days``, ``days_after_noon``, ``noon`` as a TOML
+    local time, e.g. 12:00:00); ``None`` where ``absent = true``."""
+    if _absent(t, ("days", "days_after_noon", "noon")):
+        return None
+    days = t.count("days")
+    later = t.count("days_after_noon")
+    most = MAX_AMOUNTS["calendar_days"]
+    if later > most:
+        t.fail("days_after_noon", f"at most {most} days (a typo otherwise)", later)
+    if later < days:
+        t.fail("days_after_noon", f"a number of days at least days ({days})", later)
+    noon = t.raw("noon", "a local time, e.g. 12:00:00 (without quotes)")
+    if not isinstance(noon, dt.time) or noon.tzinfo is not None:
+        t.fail("noon", "a local time, e.g. 12:00:00 (without quotes)", noon)
+    return LiabilityStart(days, later, noon)
+
+
 def _read_start(t: Table) -> StartPlanning | None:
     """The start deadline of ``t``; ``None`` where ``absent = true`` (no such limit)."""
-    if t.boolean("absent", False):
-        for key in ("met_by", "children_only"):
-            if key in t:
-                t.fail(key, "no met_by or children_only where absent = true", t.data[key])
-    limit = _read_duration(t)
-    if limit is None:
+    if _absent(t, ("amount", "unit", "rolls", "met_by", "children_only")):
         return None
+    limit = _read_duration(t)
+    assert limit is not None
     met_by = t.choice("met_by", START_MET_BY)
     return StartPlanning(limit, met_by, t.boolean("children_only", False))
 
@@ -277,6 +302,10 @@ def _read_param(
     elif name in DURATIONS:
         t.only(("amount", "unit", "rolls", "absent", *keys))
         value = _read_duration(t)
+        cited = value is not None
+    elif name in LIABILITIES:
+        t.only(("days", "days_after_noon", "noon", "absent", *keys))
+        value = _read_liability(t)
         cited = value is not None
     elif name == "invitation_answer_principals":
         t.only(("value", *keys))

@@ -33,6 +33,7 @@ from sipcore.profiles.model import (
     ChildConsent,
     Duration,
     Level,
+    LiabilityStart,
     Principal,
     Profile,
     StartPlanning,
@@ -101,6 +102,9 @@ def _resolve(f: ProfileFile, lookup: _Lookup, known: Iterable[str]) -> _Resolved
 def _value_json(value: object) -> object:
     if isinstance(value, Duration):
         return {"amount": value.amount, "unit": value.unit, "rolls": value.rolls}
+    if isinstance(value, LiabilityStart):
+        return {"days": value.days, "days_after_noon": value.days_after_noon,
+                "noon": value.noon.isoformat()}
     if isinstance(value, StartPlanning):
         return {"limit": _value_json(value.limit), "met_by": value.met_by,
                 "children_only": value.children_only}
@@ -180,6 +184,8 @@ def _build(
         ),
         documents=MappingProxyType({**inherited, **{d.key: d for d in f.documents.values()}}),
         previous_hashes=f.previous_hashes,
+        payment_liability_somatic=_liability(value("payment_liability_somatic")),
+        payment_liability_psychiatric=_liability(value("payment_liability_psychiatric")),
         meeting_leader_appointed=value("meeting_leader_appointed") is True,
         start_planning=_start(value("start_planning")),
         plan_parts=_parts(value("plan_parts")),
@@ -204,6 +210,11 @@ def _steps(value: tuple[object, ...]) -> tuple[Step, ...]:
 
 def _duration(value: object) -> Duration | None:
     assert value is None or isinstance(value, Duration)
+    return value
+
+
+def _liability(value: object) -> LiabilityStart | None:
+    assert value is None or isinstance(value, LiabilityStart)
     return value
 
 

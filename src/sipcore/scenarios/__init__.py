@@ -28,7 +28,12 @@ from sipcore.scenarios.model import (
     StepOutcome,
 )
 from sipcore.scenarios.reader import load_scenario, scenario_files
-from sipcore.scenarios.runner import resolve_profile, run_scenario, step_outcomes
+from sipcore.scenarios.runner import (
+    resolve_profile,
+    run_scenario,
+    scenario_case,
+    step_outcomes,
+)
 
 __all__ = [
     "CLOSURE_REASONS",
@@ -46,6 +51,7 @@ __all__ = [
     "load_scenario",
     "resolve_profile",
     "run_scenario",
+    "scenario_case",
     "scenario_files",
     "step_outcomes",
 ]

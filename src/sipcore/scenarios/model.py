@@ -63,6 +63,7 @@ class Step:
     expect_phase: str | None = None
     expect_error: tuple[str, ...] = ()  # empty: the command must apply
     expect_advice: tuple[str, ...] | None = None  # None: advice is not checked
+    expect_check: bool = False  # ask case.check first: the same decision
 
     @property
     def where(self) -> str:
@@ -84,6 +85,7 @@ class ExpectObligation:
     status: str
     unit: str | None = None
     due: dt.date | None = None
+    due_at: dt.datetime | None = None  # where it is due at a time (version 2)
 
     @property
     def where(self) -> str:
@@ -92,7 +94,25 @@ class ExpectObligation:
             selected.append(f"unit {self.unit}")
         if self.due is not None:
             selected.append(f"due {self.due}")
+        if self.due_at is not None:
+            selected.append(f"due_at {self.due_at.isoformat()}")
         return f"expect_obligation {self.index} ({', '.join(selected)})"
+
+
+@attrs.frozen
+class ExpectExplanation:
+    """One ``[[expect_explanation]]``: what ``case.explain`` says of step ``step``'s event
+    about ``rule``: ``passed`` (a should rule that holds reads passed), ``failed`` or
+    ``advice``."""
+
+    index: int
+    step: int
+    rule: str
+    result: str
+
+    @property
+    def where(self) -> str:
+        return f"expect_explanation {self.index} (step {self.step}, {self.rule})"
 
 
 @attrs.frozen
@@ -105,6 +125,11 @@ class Expect:
     plan_version: int | None = None
     voided_notes: int | None = None
     notified: tuple[str, ...] | None = None
+    # --- discharge from inpatient care (DOMAIN.md §9 v2, §10)
+    plan_type: str | None = None
+    liable_from: dt.date | bool | None = None  # False: no liability
+    liable_days: int | None = None  # not checked where liable_from is false (§15)
+    liability_as_of: dt.datetime | None = None  # default: the last step's at
 
 
 @attrs.frozen
@@ -120,6 +145,7 @@ class Scenario:
     steps: tuple[Step, ...]
     expect_obligations: tuple[ExpectObligation, ...] = ()
     expect: Expect = Expect()
+    expect_explanations: tuple[ExpectExplanation, ...] = ()
 
     @property
     def principals(self) -> dict[str, str]:
@@ -135,9 +161,10 @@ class ObligationView:
 
     kind: str
     unit: str | None
-    due: dt.date
+    due: dt.date | None
     status: str
     met_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
 
 
 @attrs.frozen

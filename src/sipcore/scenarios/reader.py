@@ -7,6 +7,7 @@ The tables are read by the same reader as profiles (:mod:`sipcore._toml`).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,21 +30,25 @@ from sipcore.scenarios.model import (
     REFUSAL_IDS,
     STATUSES,
     Expect,
+    ExpectExplanation,
     ExpectObligation,
     Scenario,
     Step,
 )
 from sipcore.scenarios.runner import resolve_profile
+from sipcore.states import PLAN_TYPES
 
 __all__ = ["load_scenario", "scenario_files"]
 
-_TOP_KEYS = ("name", "profile", "source", "person", "units", "step", "expect_obligation",
+_TOP_KEYS = ("name", "profile", "source", "person", "units", "step", "expect_explanation",
+             "expect_obligation",
              "expect")
 _PERSON_KEYS = ("birth_date", "guardians")
 _UNIT_KEYS = ("principal",)
-_STEP_KEYS = ("at", "do", "expect_phase", "expect_error", "expect_advice")
-_OBLIGATION_KEYS = ("as_of", "kind", "unit", "due", "status")
-_EXPECT_KEYS = ("phase", "closure_reason", "kva", "plan_version", "voided_notes", "notified")
+_STEP_KEYS = ("at", "do", "expect_phase", "expect_error", "expect_advice", "expect_check")
+_OBLIGATION_KEYS = ("as_of", "kind", "unit", "due", "status", "due_at")
+_EXPECT_KEYS = ("phase", "closure_reason", "kva", "plan_version", "voided_notes", "notified",
+                "plan_type", "liable_from", "liable_days", "liability_as_of")
 _COMMANDS = tuple(COMMAND_ARGS)  # open_case first
 _FREE_KEYS = "record_preferences"  # its keys are free fields (place, interpreter, …)
 
@@ -82,6 +87,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     scenario = Scenario(
         file, name, profile, source, person, tuple(declared.items()), steps,
         _read_obligations(top, declared), _read_expect(top, declared),
+        _read_explanations(top, len(steps)),
     )
     try:
         resolve_profile(scenario)
@@ -195,7 +201,9 @@ def _read_step(table: Table, index: int, declared: Mapping[str, str]) -> Step:
     if do == OPEN_CASE and expect_error:
         t.fail("expect_error", "no expect_error on open_case (the first step must open the "
                "case)")
-    return Step(index, at, do, tuple(checked.items()), expect_phase, expect_error, expect_advice)
+    expect_check = t.boolean("expect_check", False)
+    return Step(index, at, do, tuple(checked.items()), expect_phase, expect_error, expect_advice,
+                expect_check)
 
 
 def _expect_error(t: Table) -> tuple[str, ...]:
@@ -281,6 +289,29 @@ def _typed(t: Table, name: str, spec: ArgKind) -> Any:
     return value
 
 
+_EXPLANATION_KEYS = ("step", "rule", "result")
+RESULTS = ("passed", "failed", "advice")
+
+
+def _read_explanations(top: Table, steps: int) -> tuple[ExpectExplanation, ...]:
+    found = []
+    known = registry()
+    for i, raw in enumerate(_array_of_tables(top, "expect_explanation"), start=1):
+        t = Table(top.file, raw, ScenarioError).labelled(f"expect_explanation {i}")
+        t.only(_EXPLANATION_KEYS)
+        for key, what in (("step", f"a step number from 1 to {steps}"),
+                          ("rule", "a rule id in quotes"),
+                          ("result", f"one of {', '.join(RESULTS)}")):
+            if key not in t:
+                t.missing(key, what)
+        step = t.count("step", f"a step number from 1 to {steps}")
+        if not 1 <= step <= steps:
+            t.fail("step", f"a step number from 1 to {steps}", step)
+        rule = t.choice("rule", tuple(known), "a rule id (see docs/rules.md)")
+        found.append(ExpectExplanation(i, step, rule, t.choice("result", RESULTS)))
+    return tuple(found)
+
+
 def _read_obligations(top: Table, declared: Mapping[str, str]) -> tuple[ExpectObligation, ...]:
     found = []
     for i, raw in enumerate(_array_of_tables(top, "expect_obligation"), start=1):
@@ -297,6 +328,7 @@ def _read_obligations(top: Table, declared: Mapping[str, str]) -> tuple[ExpectOb
             t.choice("status", STATUSES),
             _unit(t, "unit", t.data["unit"], declared) if "unit" in t else None,
             t.date("due", _DATE) if "due" in t else None,
+            _due_at(t),
         ))
     return tuple(found)
 
@@ -315,4 +347,25 @@ def _read_expect(top: Table, declared: Mapping[str, str]) -> Expect:
         plan_version=t.count("plan_version", COUNT) if "plan_version" in t else None,
         voided_notes=t.count("voided_notes", COUNT) if "voided_notes" in t else None,
         notified=_units(t, "notified", declared) if "notified" in t else None,
+        plan_type=t.choice("plan_type", PLAN_TYPES) if "plan_type" in t else None,
+        liable_from=_liable_from(t) if "liable_from" in t else None,
+        liable_days=t.count("liable_days", COUNT) if "liable_days" in t else None,
+        liability_as_of=t.aware("liability_as_of", _AWARE) if "liability_as_of" in t else None,
     )
+
+
+def _due_at(t: Table) -> dt.datetime | None:
+    """A time the obligation is due at (version 2), instead of ``due``."""
+    if "due_at" not in t:
+        return None
+    if "due" in t:
+        t.fail("due_at", "due or due_at, not both", t.data["due_at"])
+    return t.aware("due_at", _AWARE)
+
+
+def _liable_from(t: Table) -> dt.date | bool:
+    """A date, or ``false`` for no liability."""
+    value = t.raw("liable_from", "a date, e.g. 2026-03-05, or false (no liability)")
+    if value is False:
+        return False
+    return t.date("liable_from", "a date, e.g. 2026-03-05, or false (no liability)")

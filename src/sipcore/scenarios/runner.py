@@ -23,6 +23,7 @@ import re
 
 import attrs
 
+from sipcore._engine import Decision
 from sipcore._toml import show_value
 from sipcore.case import SipCase
 from sipcore.deadlines import local_date
@@ -32,6 +33,7 @@ from sipcore.scenarios.model import (
     INPUT,
     OPEN_CASE,
     Expect,
+    ExpectExplanation,
     ExpectObligation,
     Failure,
     ObligationCheck,
@@ -42,7 +44,7 @@ from sipcore.scenarios.model import (
     StepOutcome,
 )
 
-__all__ = ["resolve_profile", "run_scenario", "step_outcomes"]
+__all__ = ["resolve_profile", "run_scenario", "scenario_case", "step_outcomes"]
 
 
 _FOLLOWS = re.compile(r"[a-z][a-z0-9_]*")  # a bundled profile's name, no version pinned
@@ -59,7 +61,7 @@ def resolve_profile(scenario: Scenario) -> Profile:
 
 def _views(case: SipCase, as_of: dt.datetime) -> tuple[ObligationView, ...]:
     return tuple(
-        ObligationView(o.kind, o.unit, o.due, o.status, o.met_at)
+        ObligationView(o.kind, o.unit, o.due, o.status, o.met_at, o.due_at)
         for o in case.obligations(as_of)
     )
 
@@ -113,11 +115,19 @@ class _Run:
         applied = True
         ids: tuple[str, ...] = ()
         advice: tuple[str, ...] = ()
+        decision = self.checked(step) if step.expect_check else None
         try:
             outcome = case.execute(step.do, at=step.at, **step.arguments())
             advice = outcome.advice_ids
+            if decision is not None and (not decision.allowed or decision.events != outcome.events
+                                         or decision.advice != outcome.advice):
+                self.fail(step, "case.check to reach the command's decision",
+                          f"check: {'allowed' if decision.allowed else decision.ids}")
         except Refusal as exc:
             applied, ids = False, exc.ids
+            if decision is not None and (decision.allowed or decision.ids != exc.ids):
+                self.fail(step, "case.check to reach the command's decision",
+                          f"check: {'allowed' if decision.allowed else decision.ids}")
         except InputError as exc:
             if step.expect_error != (INPUT,):
                 raise _bad_input(self.scenario, step, exc) from None
@@ -128,6 +138,33 @@ class _Run:
         )
         passed = self.judge(step, outcome_, unchanged=applied or case.snapshot() == before)
         self.outcomes.append(attrs.evolve(outcome_, passed=passed))
+
+    def checked(self, step: Step) -> Decision | None:
+        """``case.check`` of the step (``None`` for bad input); it must change nothing."""
+        before = self.case.snapshot()
+        try:
+            decision = self.case.check(step.do, at=step.at, **step.arguments())
+        except InputError:
+            return None
+        if self.case.snapshot() != before:
+            self.fail(step, "case.check to leave the case as it was", "a changed case")
+        return decision
+
+    def check_explanation(self, expected: ExpectExplanation) -> None:
+        outcome = self.outcomes[expected.step - 1]
+        if not outcome.applied:
+            self.fail_at(expected.where, "an applied step to explain",
+                         f"step {expected.step} refused")
+            return
+        seq = sum(1 for o in self.outcomes[: expected.step] if o.applied)
+        event = self.case.events[seq - 1]
+        result = self.case.explain(event).result(expected.rule)
+        if result != expected.result:
+            self.fail_at(expected.where, f"{expected.rule} {expected.result}",
+                         f"{expected.rule} {result or 'not evaluated'}")
+
+    def fail_at(self, where: str, expected: str, got: str) -> None:
+        self.failures.append(Failure(where, expected, got))
 
     def judge(self, step: Step, out: StepOutcome, *, unchanged: bool) -> bool:
         """Check one step's expectations; record the first that does not hold."""
@@ -162,6 +199,7 @@ class _Run:
             if v.kind == expected.kind
             and (expected.unit is None or v.unit == expected.unit)
             and (expected.due is None or v.due == expected.due)
+            and (expected.due_at is None or v.due_at == expected.due_at)
             and (v.status != "cancelled" or expected.status == "cancelled")
         )
         where = expected.where
@@ -197,11 +235,33 @@ class _Run:
             if wanted != actual:
                 self.failures.append(Failure(f"expect.{key}", _value_text(wanted),
                                              _value_text(actual)))
+        self.check_discharge(expect)
         if expect.notified is not None and sorted(expect.notified) != sorted(case.notified):
             self.failures.append(Failure(
                 "expect.notified", _value_text(list(expect.notified)) + " (any order)",
                 _value_text(list(case.notified)),
             ))
+
+
+    def check_discharge(self, expect: Expect) -> None:
+        """``plan_type``, and the payment liability as of ``liability_as_of`` (default: the
+        last step's ``at``): ``liable_from`` (``false``: none) and ``liable_days``."""
+        case = self.case
+        if expect.plan_type is not None and expect.plan_type != case.plan_type:
+            self.failures.append(Failure("expect.plan_type", expect.plan_type, case.plan_type))
+        if expect.liable_from is None and expect.liable_days is None:
+            return
+        as_of = expect.liability_as_of or self.scenario.steps[-1].at
+        found = case.payment_liability(as_of)
+        got = found.describe("en")
+        if expect.liable_from is False:
+            if found.liable:
+                self.failures.append(Failure("expect.liable_from", "no liability", got))
+            return
+        if expect.liable_from is not None and found.liable_from != expect.liable_from:
+            self.failures.append(Failure("expect.liable_from", str(expect.liable_from), got))
+        elif expect.liable_days is not None and found.liable_days != expect.liable_days:
+            self.failures.append(Failure("expect.liable_days", str(expect.liable_days), got))
 
 
 def _expected_refusal(ids: tuple[str, ...]) -> str:
@@ -238,6 +298,8 @@ def run_scenario(scenario: Scenario, profile: Profile | None = None) -> Scenario
     run = _Run(scenario, chosen)
     for step in scenario.steps[1:]:
         run.step(step)
+    for expected in scenario.expect_explanations:
+        run.check_explanation(expected)
     checks = tuple(run.check_obligation(e) for e in scenario.expect_obligations)
     run.check_final(scenario.expect)
     return ScenarioResult(scenario, run.case.profile.key, tuple(run.outcomes), checks,
@@ -250,3 +312,12 @@ def step_outcomes(scenario: Scenario, profile: Profile) -> tuple[StepOutcome, ..
     due date, status) as of its ``at``. Outcomes under two profiles compare with ``==``, step
     by step (``passed`` says whether the step met the file's expectations)."""
     return run_scenario(scenario, profile).steps
+
+
+def scenario_case(scenario: Scenario, profile: Profile | None = None) -> SipCase:
+    """The case ``scenario``'s steps leave (every step run, a refused one changing nothing),
+    under its own profile or ``profile``: what ``sipcore liability`` reads."""
+    run = _Run(scenario, resolve_profile(scenario) if profile is None else profile)
+    for step in scenario.steps[1:]:
+        run.step(step)
+    return run.case
