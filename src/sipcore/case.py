@@ -55,12 +55,12 @@ from sipcore.meeting import Invitation, Meeting
 from sipcore.obligations import Obligation, Term, obligations, terms
 from sipcore.parties import PRINCIPALS, Coordinator, Units
 from sipcore.people import (
-    NO_PEOPLE,
     Handout,
     MeetingLeader,
     People,
     Relative,
     Representative,
+    people_of,
 )
 from sipcore.plain import plain
 from sipcore.plan import NoteView, PlanVersion
@@ -115,8 +115,6 @@ class SipCase:
     adjustments: tuple[Adjustment, ...] = ()  # of a samordnad vårdplan (DOMAIN.md §10.4)
     _known: tuple[Profile, ...] = attrs.field(default=(), alias="_known", repr=False)
     _terms: tuple[int, tuple[Term, ...]] | None = attrs.field(default=None, alias="_terms")
-    # The people around the person and the whole plan (DOMAIN.md §§11–12).
-    people: People = NO_PEOPLE  # one field for all of them: a case without them stays small
 
     # --- creating a case ---------------------------------------------------------------------
 
@@ -814,6 +812,12 @@ class SipCase:
         return self._run("adjust_plan", at, {"unit": unit})
 
     # --- the people around the person and the whole plan (DOMAIN.md §§11–12) ---------------
+
+    @property
+    def people(self) -> People:
+        """The relatives, representatives, meeting leader and hand-outs, read from the events
+        that record them (as the opening and closing are)."""
+        return people_of(self._events)
 
     @property
     def relatives(self) -> tuple[Relative, ...]:

@@ -11,7 +11,7 @@ handed to the person, and to others with the person's consent (sources 000, 003,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -36,10 +36,11 @@ from sipcore.rules import Context, Failed, rule
 
 if TYPE_CHECKING:
     from sipcore.case import SipCase
+    from sipcore.events import Event
 
 __all__ = [
     "NO_PEOPLE", "Handout", "MeetingLeader", "People", "Relative", "Representative",
-    "check_references",
+    "check_references", "people_of",
 ]
 
 _HSL_RELATIVES = Cite("hsl_16_4", "3 st.", "Närstående ska ges möjlighet att delta i arbetet "
@@ -283,6 +284,36 @@ class People:
 
 
 NO_PEOPLE = People()
+_RECORDS = frozenset({"record_relative", "register_representative", "appoint_meeting_leader",
+                      "hand_out_plan"})
+
+
+def people_of(events: Sequence[Event]) -> People:
+    """The people around the person as ``events`` record them: each relative and
+    representative as last recorded, the meeting leader last appointed, every hand-out. Read
+    from the events (a case keeps no field for them, so a case without them stays as small as
+    before)."""
+    found = [e for e in events if e.command in _RECORDS]
+    if not found:
+        return NO_PEOPLE
+    relatives: dict[str, Relative] = {}
+    representatives: dict[str, Representative] = {}
+    leader: MeetingLeader | None = None
+    handouts: list[Handout] = []
+    for e in found:
+        a: Any = e.args
+        if e.command == "record_relative":
+            relatives.pop(a.id, None)  # a later record replaces the earlier, and comes last
+            relatives[a.id] = Relative(e.at, a)
+        elif e.command == "register_representative":
+            representatives.pop(a.id, None)
+            representatives[a.id] = Representative(e.at, a)
+        elif e.command == "appoint_meeting_leader":
+            leader = MeetingLeader(e.at, a)
+        else:
+            handouts.append(Handout(e.at, a))
+    return People(tuple(relatives.values()), tuple(representatives.values()), leader,
+                  tuple(handouts))
 
 
 # --- bad input that needs the case: the ids a command names ------------------------------------

@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from sipcore.commands import AppointCoordinator
 from sipcore.consent import Consent
 from sipcore.discharge import AdmissionNotice, DischargeReady, FastVardkontakt, Transfer
 from sipcore.events import Event
 from sipcore.meeting import Answer, Invitation, Meeting
 from sipcore.parties import Coordinator
-from sipcore.people import Handout, MeetingLeader, Relative, Representative
 from sipcore.plan import Note, PlanVersion
 from sipcore.vardplan import Adjustment
 
@@ -140,30 +137,6 @@ def _adjust(case: SipCase, event: Event, a: Any) -> None:
     case.adjustments = (*case.adjustments, Adjustment(event.at, a, case.plan_version))
 
 
-# --- the people around the person and the whole plan (DOMAIN.md §§11–12)
-
-
-def _relative(case: SipCase, event: Event, a: Any) -> None:
-    """A later record for the same id replaces the earlier one."""
-    kept = tuple(r for r in case.relatives if r.id != a.id)
-    case.people = attrs.evolve(case.people, relatives=(*kept, Relative(event.at, a)))
-
-
-def _representative(case: SipCase, event: Event, a: Any) -> None:
-    """A later registration for the same id replaces the earlier one (a renewed mandate)."""
-    kept = tuple(r for r in case.representatives if r.id != a.id)
-    case.people = attrs.evolve(case.people,
-                               representatives=(*kept, Representative(event.at, a)))
-
-
-def _meeting_leader(case: SipCase, event: Event, a: Any) -> None:
-    case.people = attrs.evolve(case.people, meeting_leader=MeetingLeader(event.at, a))
-
-
-def _hand_out(case: SipCase, event: Event, a: Any) -> None:
-    case.people = attrs.evolve(case.people, handouts=(*case.handouts, Handout(event.at, a)))
-
-
 _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
     "open_case": _nothing,
     "decline_case": _nothing,
@@ -195,12 +168,13 @@ _APPLY: dict[str, Callable[[SipCase, Event, Any], None]] = {
     "transfer_information": _transfer,
     "adjust_plan": _adjust,
     # the people around the person and the whole plan (DOMAIN.md §§11–12)
-    "record_relative": _relative,
-    "register_representative": _representative,
-    "appoint_meeting_leader": _meeting_leader,
+    # (what the people commands say is read from their events: SipCase.people)
+    "record_relative": _nothing,
+    "register_representative": _nothing,
+    "appoint_meeting_leader": _nothing,
     "add_action_plan": _note,
     "add_own_action": _note,
     "add_contact": _note,
     "add_coordination": _note,
-    "hand_out_plan": _hand_out,
+    "hand_out_plan": _nothing,
 }
