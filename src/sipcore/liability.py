@@ -19,7 +19,6 @@ national profile documents.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
@@ -203,24 +202,29 @@ def _read(case: SipCase) -> _Facts:
     return _Facts(None, admitted, ready, invited, needs, start.liable_from(ready), gone, gone_on)
 
 
+_LIMITS: dict[tuple[Stamp, str, dt.date], tuple[LiabilityStart | None, dt.datetime | None]] = {}
+_LIMITS_KEPT = 1024  # the notices of a few years; then the table starts again
+
+
 def _limits(
     profile: Profile, care: str, day: dt.date
 ) -> tuple[LiabilityStart | None, dt.datetime | None]:
     """For a notice on ``day`` under ``profile``: when the liability begins, and the instant
-    the kallelse is late from (the start of the day after its last day)."""
-    return _limits_of(profile.stamp, profile, care, day)
-
-
-@functools.lru_cache(maxsize=1024)  # the notices of the last few years, a few hundred kB
-def _limits_of(
-    stamp: Stamp, profile: Profile, care: str, day: dt.date
-) -> tuple[LiabilityStart | None, dt.datetime | None]:
-    limit = profile.duration("discharge_invitation", day)
-    late = None
-    if limit is not None:
-        after = limit.after(day) + dt.timedelta(days=1)
-        late = dt.datetime.combine(after, dt.time(), stockholm())
-    return profile.liability_start(care, day), late
+    the kallelse is late from (the start of the day after its last day), worked out once per
+    profile content, care and day (a table of bounded size, keyed by the profile's stamp)."""
+    key = (profile.stamp, care, day)
+    found = _LIMITS.get(key)
+    if found is None:
+        limit = profile.duration("discharge_invitation", day)
+        late = None
+        if limit is not None:
+            after = limit.after(day) + dt.timedelta(days=1)
+            late = dt.datetime.combine(after, dt.time(), stockholm())
+        found = (profile.liability_start(care, day), late)
+        if len(_LIMITS) >= _LIMITS_KEPT:
+            _LIMITS.clear()
+        _LIMITS[key] = found
+    return found
 
 
 def payment_liability(case: SipCase, as_of: dt.datetime) -> Liability:
