@@ -162,6 +162,26 @@ def test_obligations_as_of_a_time(client: httpx.Client) -> None:
     assert got
 
 
+def test_the_payment_liability_as_of_a_time(client: httpx.Client) -> None:
+    paths = [p for p in scenario_paths() if told(p)[1].is_discharge]
+    assert paths
+    for path in paths[:4]:
+        case = told(path)[1]
+        as_of = case.events[-1].at
+        answer = client.post("/liability", json={
+            "events": json.loads(events_to_json(case.events)), "as_of": as_of.isoformat()})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        expected = case.payment_liability(as_of)
+        assert body["liable_days"] == expected.liable_days
+        assert body["liable_from"] == (None if expected.liable_from is None
+                                       else expected.liable_from.isoformat())
+        assert body["text_sv"] == expected.describe("sv")
+    bad = client.post("/liability", json={"events": [], "as_of": "soon"})
+    assert 400 <= bad.status_code < 500 and bad.headers["content-type"].startswith(
+        "application/problem+json")
+
+
 def test_the_case_view_is_json_and_equal_for_equal_histories(client: httpx.Client) -> None:
     events = _case_events()
     one = client.post("/case", json={"events": events}).json()

@@ -567,7 +567,11 @@ class SipCase:
     def _run(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
         _, refusal, advice, event = decided(self, command, at, raw)
         if refusal is not None:
-            raise refusal
+            try:
+                raise refusal
+            finally:
+                del refusal  # so that the refusal and this frame hold no cycle (a log of
+                # refusals is freed as it is read, not at the next garbage collection)
         assert event is not None
         evolve(self, event)
         return Outcome((event,), advice)

@@ -203,6 +203,7 @@ def _read(case: SipCase) -> _Facts:
 
 
 _LIMITS: dict[tuple[Stamp, str, dt.date], tuple[LiabilityStart | None, dt.datetime | None]] = {}
+_LIMITS_KEPT = 1024  # the notices of a few years; then the table starts again
 
 
 def _limits(
@@ -210,7 +211,7 @@ def _limits(
 ) -> tuple[LiabilityStart | None, dt.datetime | None]:
     """For a notice on ``day`` under ``profile``: when the liability begins, and the instant
     the kallelse is late from (the start of the day after its last day), worked out once per
-    profile, care and day."""
+    profile content, care and day (a table of bounded size, keyed by the profile's stamp)."""
     key = (profile.stamp, care, day)
     found = _LIMITS.get(key)
     if found is None:
@@ -220,7 +221,7 @@ def _limits(
             after = limit.after(day) + dt.timedelta(days=1)
             late = dt.datetime.combine(after, dt.time(), stockholm())
         found = (profile.liability_start(care, day), late)
-        if len(_LIMITS) > 100_000:  # bounded: a region's notices span a few thousand days
+        if len(_LIMITS) >= _LIMITS_KEPT:
             _LIMITS.clear()
         _LIMITS[key] = found
     return found

@@ -7,7 +7,8 @@ the refusal with its findings (:mod:`sipcore.wire` does the work). It stores not
 
 - ``POST /decide``, ``POST /check``: a command decided (``sipcore.decision/1``); a refusal
   is an answer (``200``, ``"allowed": false``), not an error;
-- ``POST /obligations``: the obligations as of a time; ``POST /allowed``: the commands the
+- ``POST /obligations``: the obligations as of a time; ``POST /liability``: the payment
+  liability as of a time; ``POST /allowed``: the commands the
   phase allows, with the rules each would check; ``POST /case``: the case as JSON;
 - ``POST /explain``: why an event was recorded (``case.explain``);
 - ``GET /rules``, ``GET /rules/{rule_id}``, ``GET /profiles``: the catalogue;
@@ -197,6 +198,26 @@ def _request_schemas() -> dict[str, dict[str, Any]]:
             "required": ["events", "as_of"],
             "additionalProperties": False,
         },
+        "request.liability": {
+            "type": "object",
+            "properties": {**events, "as_of": _ref("datetime")},
+            "required": ["events", "as_of"],
+            "additionalProperties": False,
+        },
+        "liability": {
+            "type": "object",
+            "description": "the payment liability (Lag (2017:612) 5 kap. 3-4 §§) as of a time",
+            "properties": {
+                "as_of": _ref("datetime"), "profile": {"type": "string"},
+                "liable_from": {"type": ["string", "null"], "format": "date"},
+                "liable_days": {"type": "integer", "minimum": 0},
+                "missing": {"type": ["string", "null"]}, "section": {"type": "string"},
+                "sources": {"type": "array", "items": _ref("source")},
+                "text_sv": {"type": "string"}, "text_en": {"type": "string"},
+            },
+            "required": ["as_of", "profile", "liable_from", "liable_days", "missing",
+                         "section", "sources", "text_sv", "text_en"],
+        },
         "request.allowed": {
             "type": "object",
             "properties": {**events, "at": _ref("datetime")},
@@ -345,6 +366,9 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
          "Ask in advance: the decision the command would get, the case untouched", example),
         ("/obligations", wire.obligations, "request.obligations", "obligations",
          "The case's obligations as of a time, with their status",
+         {"events": example["events"], "as_of": "2026-12-28T12:00:00+01:00"}),
+        ("/liability", wire.liability, "request.liability", "liability",
+         "The municipality's payment liability as of a time (Lag (2017:612) 5 kap. 3-4 §§)",
          {"events": example["events"], "as_of": "2026-12-28T12:00:00+01:00"}),
         ("/case", wire.view, "request.case", "case_view", "The case the events record, as JSON",
          {"events": example["events"]}),

@@ -45,6 +45,7 @@ __all__ = [
     "explain",
     "field_of",
     "finding_json",
+    "liability",
     "obligations",
     "only",
     "parse_body",
@@ -317,6 +318,20 @@ def obligations(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
         "as_of": as_of.isoformat(),
         "profile": case.profile.key,
         "obligations": [plain(o) for o in found],
+    }
+
+
+def liability(body: Mapping[str, Any]) -> tuple[SipCase, dict[str, Any]]:
+    """The municipality's payment liability for the case that ``body["events"]`` record, as of
+    ``body["as_of"]`` (Lag (2017:612) 5 kap. 3–4 §§): from which day, how many days, or which
+    step is missing, with its section and the texts in Swedish and English."""
+    only(body, ("events", "as_of"), ("events", "as_of"))
+    case = replay(body["events"])
+    as_of = _datetime("as_of", body["as_of"])
+    found = case.payment_liability(as_of)
+    return case, {
+        **found.to_dict(), "profile": case.profile.key,
+        "text_sv": found.describe("sv"), "text_en": found.describe("en"),
     }
 
 
