@@ -261,6 +261,14 @@ def _answers(g: _Case, invitees: list[str], meeting_at: dt.datetime) -> list[str
     return attending
 
 
+# The plan parts a profile may require (plan_parts), each with its command and a text.
+PART_COMMANDS: dict[str, tuple[str, str]] = {
+    "action_plan": ("add_action_plan", "Vid försämring: kontakta vårdcentralen"),
+    "own_action": ("add_own_action", "Promenerar varje dag"),
+    "coordination": ("add_coordination", "Samordningsansvarig stämmer av varje månad"),
+}
+
+
 def _draw_up(g: _Case, coordinator: str, coordinator_unit: str, attending: list[str],
              version: int) -> bool:
     """Write the version's plan, document it and approve it; whether it was approved."""
@@ -275,6 +283,10 @@ def _draw_up(g: _Case, coordinator: str, coordinator_unit: str, attending: list[
           responsible=rng.choice(COORDINATORS))
     if rng.random() < 0.3:
         g.run("add_note", g.time(g.now, hours=0.2), text="Anteckning från mötet")
+    for part in g.profile.plan_parts:  # the parts the routine asks for (Jönköping's action plan)
+        if part in PART_COMMANDS:
+            command, text = PART_COMMANDS[part]
+            g.run(command, g.time(g.now, hours=0.1), text=text)
     follow_date = (g.now + dt.timedelta(days=rng.randrange(60, 200))).date()
     follow: dict[str, Any] = {"date": follow_date}
     if g.profile.id == "jonkoping" or rng.random() < 0.5:
