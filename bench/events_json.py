@@ -59,13 +59,13 @@ def rebuild(events: list[Event]) -> Callable[[], list[Event]]:
         names = [f.name for f in attrs.fields(type(e.args))]
         plans.append((type(e), e.seq, e.at.isoformat(), type(e.args),
                       {name: getattr(e.args, name) for name in names}, e.phase,
-                      e.decided_under, e.unit, e.kva, e.declaration))
+                      e.decided_under, e.unit, e.kva, e.case_id, e.declaration))
     fromisoformat = dt.datetime.fromisoformat
 
     def build() -> list[Event]:
         out = []
-        for cls, seq, at, args_cls, args, phase, stamp, unit, kva, declaration in plans:
-            fields = (seq, fromisoformat(at), args_cls(**args), phase, stamp, unit, kva)
+        for cls, seq, at, args_cls, args, phase, stamp, unit, kva, case, declaration in plans:
+            fields = (seq, fromisoformat(at), args_cls(**args), phase, stamp, unit, kva, case)
             if declaration is not None:
                 out.append(OpeningEvent(*fields, declaration=declaration))
             else:
