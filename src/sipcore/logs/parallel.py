@@ -45,6 +45,12 @@ class Work(Protocol[A]):
     def take(self, aggregate: A, found: LogCase) -> Any | None: ...
 
 
+def _verified(work: Any) -> bool:
+    """Whether the cases ``work`` reads are replayed verified (``work.verify_replay``; by
+    default they are)."""
+    return bool(getattr(work, "verify_replay", True))
+
+
 @attrs.frozen
 class Chunk:
     """Lines of one file, each with its number."""
@@ -84,7 +90,7 @@ def process_chunk(work: Work[A], chunk: Chunk) -> ChunkResult[A]:
     reported = []
     cases = 0
     for number, line in chunk.lines:
-        item = _take(work, aggregate, decode(chunk.path, number, line))
+        item = _take(work, aggregate, decode(chunk.path, number, line, verify=_verified(work)))
         if not isinstance(item, LogProblem):
             cases += 1
         if item is not None:
@@ -203,7 +209,7 @@ def _in_process(work: Work[A], names: Sequence[str], collector: _Collector[A],
             if isinstance(entry, LogProblem):
                 collector.report(entry)
                 continue
-            item = _take(work, collector.aggregate, decode(name, *entry))
+            item = _take(work, collector.aggregate, decode(name, *entry, verify=_verified(work)))
             if not isinstance(item, LogProblem):
                 collector.cases += 1
             if item is not None:

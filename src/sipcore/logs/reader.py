@@ -118,8 +118,11 @@ def _tell(raw: IO[bytes], told: int, advance: Callable[[int], object]) -> int:
     return position
 
 
-def decode(path: str, number: int, line: bytes | str) -> LogCase | LogProblem:
-    """The case on one line: its events read and replayed, or what is wrong with it."""
+def decode(
+    path: str, number: int, line: bytes | str, *, verify: bool = True
+) -> LogCase | LogProblem:
+    """The case on one line: its events read and replayed (every recorded command decided
+    again, unless ``verify`` is false), or what is wrong with it."""
     from sipcore.case import SipCase
     from sipcore.events import events_from_json
 
@@ -134,7 +137,7 @@ def decode(path: str, number: int, line: bytes | str) -> LogCase | LogProblem:
     if not events:
         return LogProblem(path, number, "an empty case (no events)")
     try:
-        case = SipCase.replay(events)
+        case = SipCase.replay(events, verify=verify)
     except ProfileError as exc:
         return LogProblem(path, number, f"decided under profile {events[0].profile}, which is "
                           f"not installed here ({exc})")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -229,6 +229,10 @@ class Reassess:
     old: tuple[str, str]  # (spec, content hash), see sipcore.logs.rerun.profile_spec
     new: tuple[str, str]
     as_of: dt.datetime | None = None
+
+    # Every recorded command is decided again under both profiles, so what the log recorded
+    # of the decisions is not read: its cases are replayed without verifying them again.
+    verify_replay: ClassVar[bool] = False
 
     def fresh(self) -> Totals:
         return Totals()
