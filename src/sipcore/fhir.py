@@ -21,7 +21,6 @@ import it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import uuid
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from sipcore.deadlines import local_date
-from sipcore.errors import InputError, InputTypeError, Refusal, ScenarioError
+from sipcore.errors import InputError, InputTypeError
 from sipcore.legal import CATALOGUE, LegalRef
 
 MISSING_EXTRA = 'sipcore.fhir needs the fhir extra: pip install "sipcore[fhir]"'
@@ -253,29 +252,9 @@ def to_fhir(case: SipCase, *, ids: FhirIds, as_of: dt.datetime | None = None) ->
 def scenario_case(scenario: Scenario) -> SipCase:
     """The case a scenario file ends with: its steps run in order under the profile it names;
     a step the file expects to be refused leaves the case as it was."""
-    from sipcore.case import SipCase
-    from sipcore.errors import ProfileError
-    from sipcore.profiles import load_profile
+    from sipcore.scenarios.runner import scenario_case as run_to_the_end
 
-    first, spec = scenario.steps[0], scenario.profile
-    profile = load_profile(spec)  # an unknown profile is refused here
-    if not (spec.endswith(".toml") or "@" in spec):  # the version in force on the first day
-        with contextlib.suppress(ProfileError):  # none in force then: the newest
-            profile = load_profile(spec, on=local_date(first.at))
-    try:
-        case = SipCase.open_case(at=first.at, profile=profile, person=scenario.person,
-                                 units=scenario.principals, **first.arguments())
-    except InputError as exc:
-        raise ScenarioError(f"{scenario.path}: {first.where}: {exc}") from None
-    for step in scenario.steps[1:]:
-        try:
-            case.execute(step.do, at=step.at, **step.arguments())
-        except Refusal:
-            continue
-        except InputError as exc:
-            if step.expect_error != ("input",):
-                raise ScenarioError(f"{scenario.path}: {step.where}: {exc}") from None
-    return case
+    return run_to_the_end(scenario)
 
 
 def plan_type(case: SipCase) -> str:

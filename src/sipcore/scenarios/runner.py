@@ -288,14 +288,7 @@ def run_scenario(scenario: Scenario, profile: Profile | None = None) -> Scenario
     profiles). Every step runs, whatever failed before it; the result lists every failure, the
     first of which is the one to report. A bad argument value that the step does not expect
     raises :class:`ScenarioError`."""
-    chosen: Profile | str
-    if profile is not None:
-        chosen = profile
-    elif _FOLLOWS.fullmatch(str(scenario.profile)):
-        chosen = str(scenario.profile)  # each command under the version in force on its date
-    else:
-        chosen = resolve_profile(scenario)
-    run = _Run(scenario, chosen)
+    run = _Run(scenario, _chosen(scenario, profile))
     for step in scenario.steps[1:]:
         run.step(step)
     for expected in scenario.expect_explanations:
@@ -317,7 +310,17 @@ def step_outcomes(scenario: Scenario, profile: Profile) -> tuple[StepOutcome, ..
 def scenario_case(scenario: Scenario, profile: Profile | None = None) -> SipCase:
     """The case ``scenario``'s steps leave (every step run, a refused one changing nothing),
     under its own profile or ``profile``: what ``sipcore liability`` reads."""
-    run = _Run(scenario, resolve_profile(scenario) if profile is None else profile)
+    run = _Run(scenario, _chosen(scenario, profile))
     for step in scenario.steps[1:]:
         run.step(step)
     return run.case
+
+
+def _chosen(scenario: Scenario, profile: Profile | None) -> Profile | str:
+    """The profile a run uses: ``profile`` where given; the scenario's profile name, whose
+    version in force on each step's date decides it; or its pinned version or file."""
+    if profile is not None:
+        return profile
+    if _FOLLOWS.fullmatch(str(scenario.profile)):
+        return str(scenario.profile)
+    return resolve_profile(scenario)
