@@ -710,7 +710,11 @@ class _Spec:
             raise InputError(name, f"{expected} (required by {self.command})")
         values = {}
         for name, check, default in self.fields:
-            values[name] = check(name, args[name]) if name in args else default
+            if name in args:
+                value = args[name]  # (a default is valid as it is: it needs no check)
+                values[name] = value if value is default else check(name, value)
+            else:
+                values[name] = default
         if units is not None:
             for name in self.unit_fields:
                 _check_declared(name, values[name], units)
