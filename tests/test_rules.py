@@ -118,7 +118,8 @@ class TestConsentRequired:
         before = Context(case, case.profile, given - dt.timedelta(minutes=1),
                          dt.date(2026, 3, 2), "send_invitation", None)
         assert consent_required(before) is not None
-        assert consent_required(before._replace(at=given)) is None
+        at_ten = Context(case, case.profile, given, dt.date(2026, 3, 2), "send_invitation", None)
+        assert consent_required(at_ten) is None
 
 
 # --- consent.scope -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import operator
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, get_args, overload
 from zoneinfo import ZoneInfo
@@ -303,7 +304,12 @@ class Given(Generic[T]):
     A record of the case (a consent, a note, a meeting, …) keeps the checked arguments of the
     command that made it, and only what they do not say (when; what the case decided), instead
     of a copy of each argument. ``default`` answers for arguments that some of a record's
-    commands do not have (a need has no horizon)."""
+    commands do not have (a need has no horizon).
+
+    Once its class is made, a ``Given`` puts in its place a plain ``property`` that reads the
+    same attribute (with ``operator.attrgetter`` where there is no default): what the case's
+    rules read most, read without a call of this class's ``__get__`` (which stays for the
+    type checker and for a class that keeps the descriptor)."""
 
     def __init__(self, default: Any = _REQUIRED) -> None:
         self.default = default
@@ -311,6 +317,14 @@ class Given(Generic[T]):
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
+        setattr(owner, name, self._reader())
+
+    def _reader(self) -> property:
+        name, default = self.name, self.default
+        if default is _REQUIRED:
+            return property(operator.attrgetter(f"args.{name}"), doc=f"``args.{name}``")
+        return property(functools.partial(_given_or, name, default),
+                        doc=f"``args.{name}`` ({default!r} where it has none)")
 
     @overload
     def __get__(self, record: None, owner: type) -> Given[T]: ...
@@ -327,6 +341,10 @@ class Given(Generic[T]):
             return value
         found: T = getattr(args, self.name, self.default)
         return found
+
+
+def _given_or(name: str, default: Any, record: Any) -> Any:
+    return getattr(record.args, name, default)
 
 
 Initiator = Literal["person", "relative", "guardian", "staff"]

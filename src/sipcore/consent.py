@@ -9,7 +9,7 @@ gave holds only while the person is a child: custody ends at 18 (Föräldrabalke
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,7 +20,7 @@ from sipcore.rules import Context, Failed, declare, rule
 if TYPE_CHECKING:
     from sipcore.case import SipCase
 
-__all__ = ["Consent", "Person", "consents_in_force", "parties_consented"]
+__all__ = ["Consent", "Person", "consents_in_force", "in_force", "parties_consented"]
 
 _SRC000_STEP2 = Cite("src_000", "steg 2", "Den enskilde måste samtycka till möte och "
                      "informationsöverföring")
@@ -55,7 +55,7 @@ _FB_6_2 = Cite("fb_6_2", "1 st.", "Barnet står under vårdnad till dess det fyl
     ),
 )
 def consent_required(ctx: Context[object]) -> Failed | None:
-    return None if consents_in_force(ctx.case, ctx.at, ctx.day) else Failed("no_consent")
+    return None if in_force(ctx) else Failed("no_consent")
 
 
 @rule(
@@ -74,7 +74,7 @@ def consent_required(ctx: Context[object]) -> Failed | None:
     ),
 )
 def consent_scope(ctx: Context[TakesPart]) -> Failed | None:
-    parties = parties_consented(ctx.case, ctx.at, ctx.day)
+    parties = ctx.memo("parties", _parties)
     units = ctx.case.units  # a hand-out names people too: only its units need consent
     outside = tuple(u for u in ctx.args.units_taking_part if u not in parties and u in units)
     return Failed("units", units=outside) if outside else None
@@ -135,7 +135,7 @@ def consent_oral_documented(ctx: Context[RecordConsent]) -> Failed | None:
 )
 def consent_guardians(ctx: Context[RecordConsent]) -> Failed | None:
     person, given_by = ctx.case.person, ctx.args.given_by
-    if not ctx.case.is_child_on(ctx.day):
+    if not ctx.child:
         return Failed("adult_by_guardians") if given_by == "guardians" else None
     if given_by == "person" and ctx.profile.child_consent == "child_if_mature":
         # A mature child consents alone, on the staff's recorded judgement (DOMAIN.md §11.3).
@@ -213,9 +213,13 @@ class Consent:
                 and (child or self.args.given_by != "guardians"))
 
 
-def consents_in_force(case: SipCase, at: dt.datetime, day: dt.date) -> list[Consent]:
-    """The consents of ``case`` in force at ``at`` (whose local date is ``day``)."""
-    child = case.is_child_on(day)
+def consents_in_force(
+    case: SipCase, at: dt.datetime, day: dt.date, child: bool | None = None
+) -> list[Consent]:
+    """The consents of ``case`` in force at ``at`` (whose local date is ``day``; ``child``:
+    whether the person is a child then, if the caller knows)."""
+    if child is None:
+        child = case.is_child_on(day)
     return [
         c for c in case.consents
         if c.in_force(at, day, child)
@@ -228,3 +232,16 @@ def consents_in_force(case: SipCase, at: dt.datetime, day: dt.date) -> list[Cons
 def parties_consented(case: SipCase, at: dt.datetime, day: dt.date) -> set[str]:
     """Every unit that a consent in force at ``at`` names as a party."""
     return {unit for c in consents_in_force(case, at, day) for unit in c.parties}
+
+
+def in_force(ctx: Context[Any]) -> list[Consent]:
+    """The consents in force at the command's time (worked out once per command)."""
+    return ctx.memo("consents", _in_force)
+
+
+def _in_force(ctx: Context[Any]) -> list[Consent]:
+    return consents_in_force(ctx.case, ctx.at, ctx.day, ctx.child)
+
+
+def _parties(ctx: Context[Any]) -> set[str]:
+    return {unit for c in in_force(ctx) for unit in c.args.parties}

@@ -79,7 +79,7 @@ def invitation_substitute(ctx: Context[AnswerInvitation]) -> Failed | None:
 )
 def meeting_child_view(ctx: Context[HoldMeeting]) -> Failed | None:
     view = ctx.args.child_view
-    if not ctx.case.is_child_on(ctx.day) or (view or "").strip():
+    if not ctx.child or (view or "").strip():
         return None
     return Failed("missing", parts=("child_view",))
 

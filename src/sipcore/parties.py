@@ -39,7 +39,7 @@ PRINCIPALS = ("region", "municipality", "school", "other")
 def coordinator_principal(ctx: Context[AppointCoordinator]) -> Failed | None:
     unit = ctx.args.unit
     principal = ctx.case.units[unit]
-    school_may = ctx.profile.school_principal_for_children and ctx.case.is_child_on(ctx.day)
+    school_may = ctx.profile.school_principal_for_children and ctx.child
     if principal in ("region", "municipality") or (principal == "school" and school_may):
         return None
     return Failed("principal", units=(unit,), value=principal)

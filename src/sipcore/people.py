@@ -28,7 +28,7 @@ from sipcore.commands import (
     RegisterRepresentative,
     SendInvitation,
 )
-from sipcore.consent import consents_in_force
+from sipcore.consent import in_force
 from sipcore.deadlines import local_date
 from sipcore.errors import InputError
 from sipcore.legal import Cite
@@ -130,7 +130,7 @@ def meeting_representative(ctx: Context[HoldMeeting]) -> Failed | None:
         return expired
     agreed = any(
         c.given_by == "person" or c.args.representative == rid  # the person, or within mandate
-        for c in consents_in_force(ctx.case, ctx.at, ctx.day)
+        for c in in_force(ctx)
     )
     return None if agreed else Failed("no_consent_to_representative", value=rid)
 
@@ -176,7 +176,7 @@ def consent_child_together(ctx: Context[RecordConsent]) -> Failed | None:
     args = ctx.args
     if ctx.profile.child_consent != "guardians_with_child" or args.given_by != "guardians":
         return None
-    if args.with_child or not ctx.case.is_child_on(ctx.day):
+    if args.with_child or not ctx.child:
         return None
     return Failed("child_not_with")
 
@@ -199,7 +199,7 @@ def plan_handed_to_person(ctx: Context[object]) -> Failed | None:
     approved = [v.number for v in ctx.case.versions if v.approved]
     if not approved:
         return None
-    to = "guardians" if ctx.case.is_child_on(ctx.day) else "person"
+    to = "guardians" if ctx.child else "person"
     if any(h.version == approved[-1] and to in h.to for h in ctx.case.handouts):
         return None
     return Failed("not_handed", value=str(approved[-1]), parts=(to,))

@@ -22,7 +22,7 @@ import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -38,19 +38,52 @@ __all__ = ["Context", "Failed", "Rule", "declare", "registry", "rule"]
 Failed = Detail  # what a rule returns when it fails: the data of what failed
 
 A = TypeVar("A")
+T = TypeVar("T")
 
 
-class Context(NamedTuple, Generic[A]):
+class Context(Generic[A]):
     """What a rule sees: the case before the command, the profile, ``at`` and its local date,
-    the command's name and its validated arguments. (A named tuple: one is made per
-    command.)"""
+    the command's name and its validated arguments. What several rules of a command read (the
+    consents in force, whether the person is a child) is worked out once per command: see
+    :attr:`child` and :meth:`memo`."""
 
-    case: SipCase
-    profile: Profile
-    at: dt.datetime
-    day: dt.date
-    command: str
-    args: A
+    __slots__ = ("_child", "_memo", "args", "at", "case", "command", "day", "profile")
+
+    def __init__(self, case: SipCase, profile: Profile, at: dt.datetime, day: dt.date,
+                 command: str, args: A) -> None:
+        self.case = case
+        self.profile = profile
+        self.at = at
+        self.day = day
+        self.command = command
+        self.args = args
+        self._child: bool | None = None
+        self._memo: dict[str, Any] | None = None
+
+    @property
+    def child(self) -> bool:
+        """Whether the person is a child on the command's day (under the profile's age
+        limit)."""
+        child = self._child
+        if child is None:
+            child = self._child = self.case.person.is_child(self.day,
+                                                            self.profile.child_age_limit)
+        return child
+
+    def memo(self, key: str, compute: Callable[[Context[A]], T]) -> T:
+        """``compute(self)``, worked out once per command under ``key``."""
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        elif key in memo:
+            found: T = memo[key]
+            return found
+        value = memo[key] = compute(self)
+        return value
+
+    def __repr__(self) -> str:
+        return (f"Context(command={self.command!r}, at={self.at.isoformat()}, "
+                f"args={self.args!r})")
 
 
 Check = Callable[[Context[Any]], "Failed | None"]

@@ -3,10 +3,11 @@ API only.
 
 The machine is built once from :data:`sipcore.states.TABLE` (``model=None``: no case is added
 to it; ``auto_transitions=False``: only the table's moves exist) and checked against the table
-as it is built. A phase change is fired through the machine's event for the case's phase, on a
-probe that holds the phase (the case itself changes only in :func:`sipcore._engine.evolve`);
-:func:`destination` translates the machine's ``MachineError`` into our
-:class:`~sipcore.errors.TransitionNotAllowed`.
+as it is built. Its states are named by the phases' values (``"opened"``, …): plain strings,
+which the machine reads without looking up an enum member's name at every step. A phase change
+is fired through the machine's event for the case's phase, on a probe that holds the phase (the
+case itself changes only in :func:`sipcore._engine.evolve`); :func:`destination` translates
+the machine's ``MachineError`` into our :class:`~sipcore.errors.TransitionNotAllowed`.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def machine() -> Any:
 
     built = Machine(
         model=None,
-        states=Phase,
-        initial=states.OPENED,
+        states=[phase.value for phase in Phase],
+        initial=states.OPENED.value,
         auto_transitions=False,
         ignore_invalid_triggers=False,
         model_attribute="phase",
@@ -37,7 +38,7 @@ def machine() -> Any:
     )
     for t in states.TABLE:
         if t.sources and t.dest is not None:
-            built.add_transition(t.command, list(t.sources), t.dest)
+            built.add_transition(t.command, [s.value for s in t.sources], t.dest.value)
     _check(built)
     return built
 
@@ -60,8 +61,12 @@ class _Probe:
 
     __slots__ = ("phase",)
 
-    def __init__(self, phase: Phase) -> None:
+    def __init__(self, phase: str) -> None:
         self.phase = phase
+
+
+_NAMED = {phase: phase.value for phase in Phase}  # a phase by its name in the machine, and back
+_PHASE = {phase.value: phase for phase in Phase}
 
 
 def destination(command: str, phase: Phase) -> Phase:
@@ -70,10 +75,9 @@ def destination(command: str, phase: Phase) -> Phase:
     from transitions import MachineError
 
     shared = machine()
-    probe = _Probe(phase)
+    probe = _Probe(_NAMED[phase])
     try:
         shared.events[command].trigger(probe)
     except (MachineError, KeyError):
         raise TransitionNotAllowed(command, str(phase), states.allowed_commands(phase)) from None
-    dest: Phase = probe.phase
-    return dest
+    return _PHASE[probe.phase]
