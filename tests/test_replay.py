@@ -121,6 +121,23 @@ def test_a_derived_identity_is_the_same_for_the_same_opening() -> None:
     assert len(opened().case_id) == 36
 
 
+def test_a_derived_identity_stays_the_one_earlier_releases_derived() -> None:
+    """Callers keep derived identities: the derivation (a UUID 5 of the opening's JSON) never
+    changes, for a case opened live and for an opening event read back."""
+    from zoneinfo import ZoneInfo
+
+    from sipcore import Person, load_profile
+    from sipcore.events import derived_case_id
+
+    opened = dt.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+    case = SipCase.open_case(at=opened, profile=load_profile("national@2018.1"),
+                             person=Person(dt.date(2010, 5, 1), ("mor", "far")),
+                             units={"vc": "region", "skola": "municipality"},
+                             initiated_by="staff", unit="vc")
+    assert case.case_id == "79f4b2d3-7909-5190-be09-e294d80e65d5"
+    assert derived_case_id(case.events[0]) == case.case_id
+
+
 @pytest.mark.parametrize("key", ["rogue@1", "../../../etc/passwd", "rogue@1.toml",
                                  "national@2018.1/../x"])
 def test_replay_never_reads_a_profile_file_an_event_names(

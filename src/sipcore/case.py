@@ -48,7 +48,7 @@ from sipcore.deadlines import local_date
 from sipcore.discharge import NO_DISCHARGE, Discharge
 from sipcore.document import PlanDocument, plan_document
 from sipcore.errors import EventFormatError, InputError, InputTypeError
-from sipcore.events import Declaration, Event, OpeningEvent, derived_case_id
+from sipcore.events import Declaration, Event, OpeningEvent, case_id_for
 from sipcore.findings import Finding, Lang
 from sipcore.liability import Liability, payment_liability
 from sipcore.meeting import Invitation, Meeting
@@ -208,11 +208,12 @@ class SipCase:
         if case_id is not None and (not isinstance(case_id, str) or not case_id.strip()
                                     or len(case_id) > 200):
             raise InputError("case_id", "a non-blank text of at most 200 characters", case_id)
+        stamp = profile.stamp
         event = OpeningEvent(
-            1, at, command, states.OPENED, profile.stamp,
-            unit=command.unit, declaration=declaration,
+            1, at, command, states.OPENED, stamp, unit=command.unit,
+            case_id=case_id or case_id_for(at, command.unit, stamp.key, declaration),
+            declaration=declaration,
         )
-        event = attrs.evolve(event, case_id=case_id or derived_case_id(event))
         case = cls(profile, states.OPENED, [])
         evolve(case, event)
         return case

@@ -757,12 +757,22 @@ def derived_case_id(opening: OpeningEvent) -> str:
     """The identity sipcore gives a case whose caller names none: a UUID made from what its
     opening event records (when, by which unit, under which profile, for whom), the same every
     time the same opening is read."""
-    person = opening.declaration.person
-    text = json.dumps([
-        opening.at.isoformat(), opening.unit, opening.profile, person.birth_date.isoformat(),
-        list(person.guardians), dict(opening.declaration.units),
-    ], ensure_ascii=False)
+    return case_id_for(opening.at, opening.unit, opening.profile, opening.declaration)
+
+
+def case_id_for(
+    at: dt.datetime, unit: str | None, profile: str, declaration: Declaration | None
+) -> str:
+    """:func:`derived_case_id` of an opening at ``at`` by ``unit`` under ``profile``
+    (``id@version``) with ``declaration``, before its event is made."""
+    assert declaration is not None  # an opening event has one
+    person = declaration.person
+    text = _ID_TEXT.encode([
+        at.isoformat(), unit, profile, person.birth_date.isoformat(),
+        list(person.guardians), dict(declaration.units),
+    ])
     return str(uuid.uuid5(_CASE_NAMESPACE, text))
 
 
+_ID_TEXT = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False)
 _CASE_NAMESPACE = uuid.UUID("5b0c7d3e-6f0a-5c8e-9a51-2d1f4e6b7c80")

@@ -130,6 +130,8 @@ def decided(
         return at, TransitionNotAllowed(command, str(phase), states.allowed_commands(phase)), \
             (), None
     checks = move.checks if fire else move.must
+    if not checks:
+        return at, None, (), _event(case, profile, move, phase, at, args, fire)
     failed, advice = _check(checks, Context(case, profile, at, day, command, args), book.region)
     if failed:
         return at, RuleViolation(command, failed), advice, None
@@ -162,22 +164,24 @@ def _event(
     case: SipCase, profile: Profile, move: Move, phase: Phase, at: dt.datetime, args: Command,
     fire: bool,
 ) -> Event:
-    command = move.row.command
-    effect = states.EFFECTS.get(command, states.NO_EFFECT)
+    """The event of an allowed command: its arguments (with the units to notify, where the
+    command names them), its phase (from firing the machine, where the row changes it), the
+    profile it was decided under, the acting unit and the KVÅ code of the move."""
+    effect = move.effect
     if effect.notify:
         args = attrs.evolve(args, notify=case.units_to_notify())  # type: ignore[call-arg]
     if effect.acting == "argument":
         acting: str = args.unit  # type: ignore[attr-defined]
-    elif case.coordinator is not None:
-        acting = case.coordinator.unit
     else:
-        acting = case.opened_by
-    kva = effect.kva_for(case.case_kind[0])
-    if not move.changes_phase:
+        coordinator = case.coordinator
+        acting = case.opened_by if coordinator is None else coordinator.unit
+    dest = move.row.dest
+    if dest is None:
         dest = phase
-    else:
-        dest = destination(command, phase) if fire else move.row.dest  # type: ignore[assignment]
-    return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, kva, case.case_id)
+    elif fire:
+        dest = destination(move.row.command, phase)
+    return Event(case.event_count + 1, at, args, dest, profile.stamp, acting, move.kva,
+                 case.case_id)
 
 
 def _phase_refusal(

@@ -26,14 +26,18 @@ __all__ = ["Move", "Rulebook", "rulebook"]
 
 @attrs.frozen(weakref_slot=False)
 class Move:
-    """What ``command`` does in a phase under a profile: its row and the rules it checks (each
-    with its check and its level under the profile; rules the profile turns off are left out)."""
+    """What ``command`` does in a phase under a profile, in a kind of case: its row, the rules
+    it checks (each with its check and its level under the profile; rules the profile turns off
+    are left out), and what its event records besides the arguments (the row's
+    :data:`~sipcore.states.EFFECTS` entry, and the KVÅ code for the kind of case)."""
 
     row: Transition
     checks: tuple[tuple[Rule, Check, Level], ...]
     must: tuple[tuple[Rule, Check, Level], ...]  # the checks at level must
     # The row's rules that apply to the kind of case (sipcore.states.RULE_PLAN_TYPES).
     rule_ids: tuple[str, ...] = ()
+    effect: states.Effect = states.NO_EFFECT
+    kva: str | None = None
 
     @property
     def changes_phase(self) -> bool:
@@ -106,7 +110,7 @@ def _moves(
             if (check := rules[rule_id].check) is not None and levels[rule_id] != "off"
         )
         must = tuple(c for c in checks if c[2] == "must")
-        moves.update(
-            ((source, row.command), Move(row, checks, must, applying)) for source in row.sources
-        )
+        effect = states.EFFECTS.get(row.command, states.NO_EFFECT)
+        move = Move(row, checks, must, applying, effect, effect.kva_for(plan_type))
+        moves.update(((source, row.command), move) for source in row.sources)
     return moves
