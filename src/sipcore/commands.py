@@ -679,9 +679,10 @@ def parameters(command: str) -> tuple[attrs.Attribute[Any], ...]:
 Check = Callable[[str, Any], Any]
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.define(weakref_slot=False)
 class _Spec:
-    """How the arguments of one command are checked, worked out once per command."""
+    """How the arguments of one command are checked, worked out once per command (and, on
+    its first use, written out as one function: see :func:`_written_out`)."""
 
     command: str
     cls: type[Command]
@@ -697,6 +698,7 @@ class _Spec:
     later: tuple[tuple[str, Any], ...] = ()
     lean: type[Command] | None = None
     lean_off: frozenset[str] = frozenset()
+    _made: Maker | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
     @classmethod
     def of(cls, command: str, fields: tuple[attrs.Attribute[Any], ...]) -> _Spec:
@@ -726,27 +728,51 @@ class _Spec:
         if not self.required_names.issubset(args):
             name, expected = next(r for r in self.required if r[0] not in args)
             raise InputError(name, f"{expected} (required by {self.command})")
-        values = {}
-        for name, check, default in self.fields:
-            if name in args:
-                value = args[name]  # (a default is valid as it is: it needs no check)
-                values[name] = value if value is default else check(name, value)
-            else:
-                values[name] = default
-        if units is not None:
-            for name in self.unit_fields:
-                _check_declared(name, values[name], units)
-        if self.cross_check is not None:
-            self.cross_check(values)
-        if self.lean is not None:
-            for name, default in self.later:
-                if values.get(name, default) != default:
-                    break
-            else:  # none of the later arguments given: the lean instance
-                for name, _ in self.later:
-                    values.pop(name, None)
-                return self.lean(**values)
-        return self.cls(**values)
+        made = self._made
+        if made is None:
+            made = self._made = _written_out(self)
+        return made(args, units)
+
+
+Maker = Callable[[Mapping[str, Any], "Container[str] | None"], Command]
+
+
+def _written_out(spec: _Spec) -> Maker:
+    """The checks of ``spec`` written out as one function of its fields, as attrs writes an
+    ``__init__``: each argument read once and checked by its kind (one given as its default is
+    valid as it is and needs no check), then (with ``units``) every unit it names checked
+    against them, then the checks across arguments, and the class made: the lean class when
+    none of the later arguments is given. Unknown and missing arguments are refused before it
+    runs (:meth:`_Spec.make`)."""
+    env: dict[str, Any] = {"_check_declared": _check_declared, "cls": spec.cls,
+                           "lean": spec.lean, "cross": spec.cross_check}
+    lines = ["def make(args, units):"]
+    value = {}
+    for i, (name, check, default) in enumerate(spec.fields):
+        env[f"check{i}"], env[f"default{i}"], value[name] = check, default, f"a{i}"
+        if default is attrs.NOTHING:  # required: given, and always checked
+            lines.append(f"    a{i} = check{i}({name!r}, args[{name!r}])")
+        else:
+            lines += [f"    a{i} = args.get({name!r}, default{i})",
+                      f"    if a{i} is not default{i}:",
+                      f"        a{i} = check{i}({name!r}, a{i})"]
+    if spec.unit_fields:
+        lines.append("    if units is not None:")
+        lines += [f"        _check_declared({name!r}, {value[name]}, units)"
+                  for name in spec.unit_fields]
+    if spec.cross_check is not None:
+        lines.append("    cross({" + ", ".join(f"{n!r}: {v}" for n, v in value.items()) + "})")
+    if spec.lean is not None:
+        later = [(name, default) for name, default in spec.later if name in value]
+        for k, (_, default) in enumerate(later):
+            env[f"later{k}"] = default
+        unchanged = " and ".join(f"{value[n]} == later{k}" for k, (n, _) in enumerate(later))
+        kept = ", ".join(f"{n}={v}" for n, v in value.items() if n not in spec.lean_off)
+        lines += [f"    if {unchanged or 'True'}:", f"        return lean({kept})"]
+    lines.append("    return cls(" + ", ".join(f"{n}={v}" for n, v in value.items()) + ")")
+    exec(compile("\n".join(lines), f"<sipcore arguments of {spec.command}>", "exec"), env)
+    made: Maker = env["make"]
+    return made
 
 
 def _check_declared(name: str, value: Any, units: Container[str]) -> None:

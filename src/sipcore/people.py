@@ -293,7 +293,7 @@ def people_of(events: Sequence[Event]) -> People:
     representative as last recorded, the meeting leader last appointed, every hand-out. Read
     from the events (a case keeps no field for them, so a case without them stays as small as
     before)."""
-    found = [e for e in events if e.command in _RECORDS]
+    found = [e for e in events if e.args.command in _RECORDS]  # (read as the event reads it)
     if not found:
         return NO_PEOPLE
     relatives: dict[str, Relative] = {}
