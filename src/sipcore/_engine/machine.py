@@ -56,6 +56,14 @@ def _check(built: Any) -> None:
         raise ValueError(f"the machine differs from the table: {sorted(moves ^ table)}")
 
 
+@functools.cache
+def _machine_error() -> type[Exception]:
+    """transitions' ``MachineError`` (imported with the machine, on first use)."""
+    from transitions import MachineError
+
+    return MachineError
+
+
 class _Probe:
     """What the machine moves: a phase."""
 
@@ -72,12 +80,10 @@ _PHASE = {phase.value: phase for phase in Phase}
 def destination(command: str, phase: Phase) -> Phase:
     """Fire the machine's event ``command`` from ``phase`` and return the phase it leads to;
     a phase the event does not leave from raises :class:`TransitionNotAllowed`."""
-    from transitions import MachineError
-
     shared = machine()
     probe = _Probe(_NAMED[phase])
     try:
         shared.events[command].trigger(probe)
-    except (MachineError, KeyError):
+    except (_machine_error(), KeyError):
         raise TransitionNotAllowed(command, str(phase), states.allowed_commands(phase)) from None
     return _PHASE[probe.phase]
