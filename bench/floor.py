@@ -19,17 +19,23 @@ Each command checks, in the engine's order:
   relative offered, the latest approved version handed to the person.
 
 It records one event per command, as a tuple (seq, at, command, arguments, phase, profile,
-acting unit, KVÅ code), and keeps approved plan versions unchanged (a follow-up copies the
-notes into a new version). It does not write messages or sources: a refusal names rule ids.
+acting unit, KVÅ code, the case's identity: derived from the opening as sipcore derives it when
+the caller names none, a UUID 5 of the opening's JSON), and keeps approved plan versions
+unchanged (a follow-up copies the notes into a new version). It does not write messages or
+sources: a refusal names rule ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Europe/Stockholm")
+CASES = uuid.UUID("5b0c7d3e-6f0a-5c8e-9a51-2d1f4e6b7c80")  # the namespace of derived identities
+OPENING_TEXT = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False)
 PROFILE = "national@2018.1"
 CHILD_AGE = 18
 OPEN = ("opened", "consented", "invited", "drafting", "active")
@@ -140,7 +146,7 @@ def _end(c: dict[str, Any], command: str, at: dt.datetime, args: Any, kva: str |
     coordinator = c["coordinator"]
     acting = unit or (coordinator[1] if coordinator else c["opened_by"])
     c["events"].append(
-        (len(c["events"]) + 1, at, command, args, c["phase"], PROFILE, acting, kva)
+        (len(c["events"]) + 1, at, command, args, c["phase"], PROFILE, acting, kva, c["case"])
     )
 
 
@@ -177,8 +183,8 @@ def _consent(c: dict[str, Any], at: dt.datetime, day: dt.date, units: tuple[str,
 
 def open_case(*, at: Any, birth_date: Any, guardians: Any, units: Any, initiated_by: Any,
               unit: Any, discharge_notice_at: Any = None,
-              need_identified_at: Any = None) -> dict[str, Any]:
-    at = _at(at)
+              need_identified_at: Any = None, case_id: str | None = None) -> dict[str, Any]:
+    given_at, at = at, _at(at)
     if type(birth_date) is not dt.date or type(guardians) not in (list, tuple):
         raise Refused("person")
     if not isinstance(units, dict) or not units:
@@ -202,6 +208,12 @@ def open_case(*, at: Any, birth_date: Any, guardians: Any, units: Any, initiated
     if need_identified_at is not None:
         _at(need_identified_at, "need_identified_at")
     _declared(c, "unit", unit)
+    if case_id is not None:
+        c["case"] = _text("case_id", case_id)
+    else:
+        c["case"] = str(uuid.uuid5(CASES, OPENING_TEXT.encode(
+            [given_at.isoformat(), unit, PROFILE, birth_date.isoformat(), list(guardians),
+             dict(units)])))
     _end(c, "open_case", at, (initiated_by, unit, c["discharge"]))
     return c
 

@@ -196,6 +196,8 @@ def test_lifecycle_same_phases_and_events(t: list[dt.datetime]) -> None:
     ]
     assert len(case.events) == len(c["events"]) == 16
     assert [e.command for e in case.events] == [e[2] for e in c["events"]] == [s[0] for s in steps]
+    # Every event carries the case's identity, derived the same way from the opening.
+    assert {e[8] for e in c["events"]} == {case.case_id}
     # The steps above are the benchmark's own lifecycle, on both sides.
     assert case.events == lifecycle.engine_lifecycle(NATIONAL, t).events
     assert c["events"] == lifecycle.checked_lifecycle(t)["events"]
