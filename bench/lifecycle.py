@@ -12,9 +12,10 @@ run:
   case's identity (derived from the opening as sipcore derives it when the caller names none);
   and the ratio. Then the same pair with a ``case_id`` given, so that neither derives the
   identity (a caller's own case id, as a journal system passes it). Also, against a bare
-  floor written below, which makes the transitions with a few of the checks (closed, time order by the wall clock, phase, consent in force and its scope,
-  coordinator principal, substitute, documented, contents, approver, goal horizons as advice)
-  and checks no input: what the rest of the checks cost;
+  floor written below, which makes the transitions with a few of the checks (closed, time
+  order by the wall clock, phase, consent in force and its scope, coordinator principal,
+  substitute, documented, contents, approver, goal horizons as advice) and checks no input:
+  what the rest of the checks cost;
 * the bytes per live case (tracemalloc, over many cases kept alive), after the lifecycle and
   in the ``invited`` phase;
 * replay throughput, in events per second (from event objects, and from JSON).
