@@ -760,7 +760,7 @@ class SipCase:
     @property
     def case_kind(self) -> tuple[str, bool]:
         """(plan type, discharge case or not): what the rulebook's moves are chosen by."""
-        a = cast(OpenCase, self._events[0].args)
+        a: OpenCase = self._events[0].args  # type: ignore[assignment]
         discharge = a.admitted_at is not None or a.discharge_notice_at is not None
         if a.compulsory_care is not None:
             return ("SPLPTLRV", discharge)

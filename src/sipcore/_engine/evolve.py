@@ -31,7 +31,8 @@ def evolve(case: SipCase, event: Event) -> None:
     if stamp is not profile.stamp and not profile.accepts(stamp):  # a new version decided
         case.profile = case.profile_for_stamp(stamp)
     case.phase = event.phase
-    _APPLY[event.command](case, event, event.args)
+    args = event.args
+    _APPLY[args.command](case, event, args)
     case.append_event(event)
 
 
