@@ -128,7 +128,6 @@ anything nested deeper is refused by the field that holds it; and a text nested 
 the JSON parser itself allows (Python's recursion limit) is refused as :class:`EventFormatError`
 before anything else."""
 
-_SURE_YEARS = range(FIRST_YEAR + 1, LAST_YEAR)  # a wall time then has its local date in range
 _FIRST_DATE = dt.date(FIRST_YEAR, 1, 1)
 _LAST_DATE = dt.date(LAST_YEAR, 12, 31)
 _RANGE = f"{_FIRST_DATE} to {_LAST_DATE}"
@@ -218,16 +217,17 @@ _NOON = dt.time(12)
 _DAY = dt.timedelta(days=1)
 
 
-_QUIET: dict[tuple[ZoneInfo, int], dt.timedelta | None] = {}  # (zone, ordinal) → offset
+_QUIET: dict[tuple[ZoneInfo, int], dt.timezone | None] = {}  # (zone, ordinal) → its offset
 _QUIET_SIZE = 4096  # days remembered at most (then forgotten at once, and learnt again)
 
 
-def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timedelta | None:
+def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timezone | None:
     """The UTC offset ``zone`` has all through ``day`` (a date of the calendar's years): the
     same at the noons before, of and after it. None when it changes in between; then a time of
     that day is read the long way."""
     offsets = {dt.datetime.combine(day + k * _DAY, _NOON, zone).utcoffset() for k in (-1, 0, 1)}
-    return offsets.pop() if len(offsets) == 1 else None
+    offset = offsets.pop() if len(offsets) == 1 else None
+    return None if offset is None else dt.timezone(offset)
 
 
 def _read_time(text: Any) -> dt.datetime:
@@ -240,17 +240,19 @@ def _read_time(text: Any) -> dt.datetime:
     if type(text) is not str:
         raise _Bad(_TIME)
     zone = None
-    if text.endswith("]"):
+    if text[-1:] == "]":
         text, _, key = text.partition("[")
-        zone = _ZONES.get(key[:-1]) or _zone(key[:-1])
+        key = key[:-1]
+        zone = _ZONES.get(key) or _zone(key)
     try:
         fixed = _fromisoformat(text)
     except ValueError:
         raise _Bad(_TIME) from None
-    if type(fixed.tzinfo) is not dt.timezone:
+    offset = fixed.tzinfo
+    if type(offset) is not dt.timezone:
         raise _Bad(f"{_TIME}, not a naive time")
-    if fixed.year not in _SURE_YEARS:
-        _in_range(fixed)
+    if not FIRST_YEAR < fixed.year < LAST_YEAR:  # (a wall time of the years between is sure
+        _in_range(fixed)  # to have its local date in range)
     if zone is None:
         return fixed
     day = (zone, fixed.toordinal())
@@ -260,7 +262,7 @@ def _read_time(text: Any) -> dt.datetime:
         if len(_QUIET) >= _QUIET_SIZE:
             _QUIET.clear()
         _QUIET[day] = quiet
-    if quiet == fixed.utcoffset():
+    if quiet == offset:  # (a fixed offset equals another of the same offset)
         return _combine(fixed, fixed.time(), zone)  # the same wall time, the one instant it names
     value = fixed.astimezone(zone)
     if value.utcoffset() != fixed.utcoffset():
