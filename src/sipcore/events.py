@@ -16,7 +16,7 @@ import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -530,134 +530,146 @@ class _Slow(Exception):
     """The quick path gives the event up to the full path."""
 
 
-def _quick_ids(value: Any, *, empty_ok: bool = False) -> tuple[str, ...]:
-    # str.strip refuses anything but a text (TypeError), and gives "" for a blank one.
-    if (
-        type(value) is not list
-        or not (value or empty_ok)
-        or len(set(value)) != len(value)
-        or not all(map(str.strip, value))
-    ):
-        raise _Slow
-    return tuple(value)
+# What makes the quick path give an event up (the full path then reads it, naming the field).
+_GIVE_UP = (_Slow, _Bad, LookupError, TypeError, ValueError, ArithmeticError)
 
 
-def _quick_any_ids(value: Any) -> tuple[str, ...]:
-    return _quick_ids(value, empty_ok=True)
-
-
-# What the quick path does with each kind of argument. The JSON value of a text or a bool is the
-# argument's value, once its type is right (and a required text is not blank); a choice is
-# checked by the kind's own check; the other kinds are converted (to a tuple, a time, a date).
-_QUICK_TYPES: Mapping[str, tuple[frozenset[type], bool]] = {  # (the types, not blank)
-    "text": (frozenset((str,)), True),
-    "opt_text": (frozenset((str, type(None))), False),
-    "bool": (frozenset((bool,)), False),
-}
-_QUICK_CONVERT: Mapping[str, Callable[[Any], Any]] = {
-    **_READ,
-    "ids": _quick_ids,
-    "opt_ids": _quick_any_ids,
-    "maybe_ids": _optional(_quick_any_ids),
-}
-
-
-def _quick_choice(spec: ArgKind, name: str) -> Callable[[Any], None]:
-    """A choice checked by the kind's own check, each value it accepts remembered (a handful)."""
+def _quick_choice(spec: ArgKind, name: str) -> tuple[set[Any], Callable[[Any], None]]:
+    """A choice (or any other kind read as it is) checked by the kind's own check: the values
+    it accepted, and the check, which remembers each text (and null) it accepts. Only those:
+    a number is checked every time (``1``, ``1.0`` and ``true`` are equal, and hash alike)."""
     accepted: set[Any] = set()
 
     def check(value: Any) -> None:
-        if value not in accepted:
-            if spec.check(name, value) is not value:
-                raise _Slow
+        if spec.check(name, value) is not value:
+            raise _Slow
+        if value is None or type(value) is str:
             accepted.add(value)
 
-    return check
+    return accepted, check
 
 
-@attrs.frozen(weakref_slot=False)
-class _QuickArgs:
-    """How the quick path reads one command's arguments, worked out once per command."""
-
-    cls: type[Command]
-    count: int  # how many arguments the JSON object holds: every field of the class
-    unset: Mapping[str, Any]  # the arguments written only when set, with their JSON defaults
-    typed: tuple[tuple[str, frozenset[type], bool], ...]
-    checks: tuple[tuple[str, Callable[[Any], None]], ...]
-    conversions: tuple[tuple[str, Callable[[Any], Any]], ...]
-    empty: Command | None  # a command without arguments: its one instance
-    cross_check: Callable[[Mapping[str, Any]], None] | None
-    size: int  # how many fields the event holds (the opening event also has its declaration)
-    later: tuple[tuple[str, Any], ...] = ()  # the later arguments, with their defaults
-    lean: type[Command] | None = None  # the class while they have them
-
-    @classmethod
-    def of(cls, command: str) -> _QuickArgs:
-        args = COMMAND_ARGS[command]
-        fields = attrs.fields(args)
-        typed = []
-        checks = []
-        conversions = []
-        for f in fields:
-            kind: ArgKind = f.metadata["kind"]
-            if kind.name in _QUICK_TYPES:
-                typed.append((f.name, *_QUICK_TYPES[kind.name]))
-            elif kind.name in _QUICK_CONVERT:
-                conversions.append((f.name, _QUICK_CONVERT[kind.name]))
-            else:
-                checks.append((f.name, _quick_choice(kind, f.name)))
-        return cls(
-            args,
-            len(fields),
-            {f.name: f.metadata["kind"].dump(f.default) for f in fields
-             if f.metadata.get("written_when_set")},
-            tuple(typed),
-            tuple(checks),
-            tuple(conversions),
-            None if fields else load(command, {}),
-            args.cross_check if "cross_check" in vars(args) else None,
-            12 if command == "open_case" else 11,
-            *lean_of(args),
-        )
-
-    def read(self, raw: Any) -> Command:
-        """The arguments, when ``raw`` holds every one in the form events_to_json writes."""
-        if type(raw) is not dict:
-            raise _Slow
-        if len(raw) != self.count:
-            raw = {**self.unset, **raw}  # the arguments left out at their defaults
-            if len(raw) != self.count:
-                raise _Slow
-        if self.empty is not None:
-            return self.empty
-        for name, types, not_blank in self.typed:
-            value = raw[name]
-            if type(value) not in types or (not_blank and (not value or value.isspace())):
-                raise _Slow
-        for name, check in self.checks:
-            check(raw[name])
-        if self.conversions:
-            raw = raw.copy()  # the full path may still read the parsed object as it was
-            for name, convert in self.conversions:
-                raw[name] = convert(raw[name])
-        if self.cross_check is not None:
-            self.cross_check(raw)
-        cls = self.cls
-        lean = self.lean  # while every later argument has its default (commands.lean_of)
-        if lean is not None:
-            for name, default in self.later:
-                if raw[name] != default:
-                    break
-            else:
-                raw = raw.copy()
-                for name, _ in self.later:
-                    del raw[name]
-                cls = lean
-        made: Command = cls(**raw)  # every name is a field: one more would be a TypeError
-        return made
+# How the quick path reads each kind of argument, as lines of the reader below ({v}: the
+# value). A text or a bool is the argument's value once its type is right (and a required
+# text is not blank); ids are a list of distinct non-blank texts, remembered once checked
+# (_known_ids); times, dates and preference fields are read as the full path reads them. Any
+# other kind (a choice) is checked by the kind's own check (_quick_choice).
+_IDS = ("{v} = tuple({v})", "if {v} not in _IDS_KNOWN:", "    _known_ids({v})")
+_QUICK_LINES: Mapping[str, tuple[str, ...]] = {
+    "text": ("if type({v}) is not str or not {v} or {v}.isspace():", "    raise _Slow"),
+    "opt_text": ("if {v} is not None and type({v}) is not str:", "    raise _Slow"),
+    "bool": ("if type({v}) is not bool:", "    raise _Slow"),
+    "ids": ("if type({v}) is not list or not {v}:", "    raise _Slow", *_IDS),
+    "opt_ids": ("if type({v}) is not list:", "    raise _Slow", *_IDS),
+    "maybe_ids": ("if {v} is not None:", "    if type({v}) is not list:", "        raise _Slow",
+                  *(f"    {line}" for line in _IDS)),
+    "aware": ("{v} = _read_time({v})",),
+    "opt_aware": ("if {v} is not None:", "    {v} = _read_time({v})"),
+    "date": ("{v} = _read_date({v})",),
+    "opt_date": ("if {v} is not None:", "    {v} = _read_date({v})"),
+    "prefs": ("{v} = _read_prefs({v})",),
+}
+_IDS_KNOWN: set[tuple[str, ...]] = set()  # lists of ids read before, each of distinct texts
+_IDS_KNOWN_SIZE = 4096  # at most (then forgotten at once, and learnt again)
 
 
-_QUICK = {command: _QuickArgs.of(command) for command in COMMAND_ARGS}
+def _known_ids(ids: tuple[Any, ...]) -> None:
+    """Remember ``ids`` (a list of ids read from JSON, as a tuple) when every one is a
+    non-blank text and none is repeated; else give the event up."""
+    # str.strip refuses anything but a text (TypeError), and gives "" for a blank one.
+    if len(set(ids)) != len(ids) or not all(map(str.strip, ids)):
+        raise _Slow
+    if len(_IDS_KNOWN) >= _IDS_KNOWN_SIZE:
+        _IDS_KNOWN.clear()
+    _IDS_KNOWN.add(ids)
+
+
+_CHOICE_LINES = ("if {v} not in {v}_accepted:", "    {v}_check({v})")
+
+
+def _quick_reader(command: str) -> Callable[[Any], Command]:
+    """The function that reads the arguments of ``command`` in the form events_to_json writes
+    them, and gives up (``_Slow``, or another of ``_GIVE_UP``) at the first doubt: written out
+    for the command's fields, each checked in line, the class called with each by name.
+
+    An argument added after the events' first schema (``written_when_set``) may be left out,
+    at its default; while every such argument has its default the lean class is built
+    (``commands.lean_of``), as ``commands.load`` builds it.
+    """
+    cls = COMMAND_ARGS[command]
+    fields = attrs.fields(cls)
+    space: dict[str, Any] = {
+        "_Slow": _Slow, "_IDS_KNOWN": _IDS_KNOWN, "_known_ids": _known_ids,
+        "_read_time": _read_time, "_read_date": _read_date, "_read_prefs": _read_prefs,
+        "_ABSENT": _ABSENT, "cls": cls,
+    }
+    if not fields:
+        space["empty"] = load(command, {})
+        body = ["if type(raw) is not dict or raw:", "    raise _Slow", "return empty"]
+    else:
+        always = [(f"v{i}", f) for i, f in enumerate(fields)
+                  if not f.metadata.get("written_when_set")]
+        later = [(f"v{i}", f) for i, f in enumerate(fields) if f.metadata.get("written_when_set")]
+        body = ["if type(raw) is not dict:", "    raise _Slow"]
+        if not later:
+            body += [f"if len(raw) != {len(always)}:", "    raise _Slow"]
+        body += [f"{v} = raw[{f.name!r}]" for v, f in always]
+        checks: list[str] = []
+        for v, f in always:
+            checks += _lines_of(v, f, space)
+        if later:
+            # Most events leave every later argument out: then the object holds the others only.
+            body += [f"if len(raw) == {len(always)}:"]
+            body += [f"    {v} = {v}_default" for v, f in later]
+            body += ["    lean_ok = True", "else:", f"    n = {len(always)}"]
+            for v, f in later:
+                if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+                    raise TypeError(f"{command}.{f.name}: a later argument's default is a value")
+                space[f"{v}_default"] = f.default
+                body += [f"    {v} = raw.get({f.name!r}, _ABSENT)", f"    if {v} is _ABSENT:",
+                         f"        {v} = {v}_default", "    else:", "        n += 1"]
+                body += [f"        {line}" for line in _lines_of(v, f, space)]
+            body += ["    if len(raw) != n:", "        raise _Slow"]
+            same = " and ".join(
+                f"{v} is {v}_default" if f.default is None or type(f.default) is bool
+                else f"{v} == {v}_default" for v, f in later)
+            body += [f"    lean_ok = {same}"]
+        body += checks
+        if "cross_check" in vars(cls):
+            space["cross_check"] = cls.cross_check
+            values = ", ".join(f"{f.name!r}: {v}" for v, f in always + later)
+            body.append(f"cross_check({{{values}}})")
+        named = ", ".join(f"{f.name}={v}" for v, f in always)
+        if later:
+            space["lean"] = lean_of(cls)[1]
+            body += ["if lean_ok:", f"    return lean({named})"]
+            named = ", ".join(f"{f.name}={v}" for v, f in always + later)
+        body.append(f"return cls({named})")
+    source = "def read(raw):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, f"<sipcore.events: the quick reader of {command}>", "exec"), space)
+    read: Callable[[Any], Command] = space["read"]
+    read.__qualname__ = f"_quick_reader.<{command}>"
+    return read
+
+
+_ABSENT = object()
+
+
+def _lines_of(v: str, f: attrs.Attribute[Any], space: dict[str, Any]) -> list[str]:
+    kind: ArgKind = f.metadata["kind"]
+    lines = _QUICK_LINES.get(kind.name)
+    if lines is None:
+        space[f"{v}_accepted"], space[f"{v}_check"] = _quick_choice(kind, f.name)
+        lines = _CHOICE_LINES
+    return [line.format(v=v) for line in lines]
+
+
+# Each command's reader, and how many fields its event holds (the opening event also has its
+# declaration).
+_QUICK: dict[str, tuple[Callable[[Any], Command], int]] = {
+    command: (_quick_reader(command), 12 if command == "open_case" else 11)
+    for command in COMMAND_ARGS
+}
 _get_event = operator.itemgetter(
     "schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit", "kva",
     "case",
@@ -678,34 +690,68 @@ def _quick_declaration(raw: Any) -> Declaration:
     return Declaration(Person(birth, tuple(guardians)), Units.of(units))
 
 
+_E = TypeVar("_E", bound=Event | None)
+_NO_STAMP = Stamp("", "")  # (never given to an event: the first is read before it is used)
+
+
+def _quick_events(
+    items: list[Any], stamps: _Stamps, slow: Callable[[Any, int, _Stamps], _E]
+) -> list[Event | _E]:
+    """The events, each read by the quick path when it is exactly in the form events_to_json
+    writes, else by ``slow`` (given the item, its index and the stamps)."""
+    events: list[Event | _E] = []
+    append = events.append
+    quick = _QUICK
+    phases = _PHASES
+    read_time = _read_time
+    last_key: Any = _ABSENT
+    last_hash: Any = _ABSENT
+    stamp = _NO_STAMP
+    for item in items:
+        try:
+            (schema, seq, at, command, args, phase, key, content_hash, unit, kva,
+             case_id) = _get_event(item)
+            read, size = quick[command]
+            if (
+                type(seq) is not int
+                or type(schema) is not int
+                or schema != SCHEMA_VERSION
+                or len(item) != size
+                or (unit is not None and type(unit) is not str)
+                or (kva is not None and type(kva) is not str)
+                or type(case_id) is not str
+                or not case_id
+                or case_id.isspace()
+            ):
+                raise _Slow
+            if key != last_key or content_hash != last_hash:  # (a case names one profile)
+                stamp = stamps.of(key, content_hash)
+                last_key, last_hash = key, content_hash
+            if size == 12:
+                append(OpeningEvent(seq, read_time(at), read(args), phases[phase], stamp, unit,
+                                    kva, case_id,
+                                    declaration=_quick_declaration(item["declaration"])))
+            else:
+                append(Event(seq, read_time(at), read(args), phases[phase], stamp, unit, kva,
+                             case_id))
+            continue
+        except _GIVE_UP:
+            pass
+        append(slow(item, len(events), stamps))
+    return events
+
+
+def _given_up(item: Any, index: int, stamps: _Stamps) -> None:
+    return None
+
+
 def _quick_event(data: Any, stamps: _Stamps) -> Event | None:
     """The event, when ``data`` is exactly in the form events_to_json writes; else None."""
-    try:
-        (schema, seq, at, command, args, phase, key, content_hash, unit, kva,
-         case_id) = _get_event(data)
-        quick = _QUICK[command]
-        if (
-            type(seq) is not int
-            or type(schema) is not int
-            or schema != SCHEMA_VERSION
-            or len(data) != quick.size
-            or (unit is not None and type(unit) is not str)
-            or (kva is not None and type(kva) is not str)
-            or type(case_id) is not str
-            or not case_id
-            or case_id.isspace()
-        ):
-            return None
-        stamp = stamps.get((key, content_hash)) or stamps.of(key, content_hash)
-        if quick.size == 12:
-            return OpeningEvent(
-                seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
-                case_id, declaration=_quick_declaration(data["declaration"]),
-            )
-        return Event(seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
-                     case_id)
-    except (_Slow, _Bad, LookupError, TypeError, ValueError, ArithmeticError):
-        return None
+    return _quick_events([data], stamps, _given_up)[0]
+
+
+def _full_event(item: Any, index: int, stamps: _Stamps) -> Event:
+    return _event_from_dict(item, f"events[{index}]", stamps)
 
 
 def events_from_json(text: str | bytes) -> list[Event]:
@@ -739,13 +785,7 @@ def events_from_json(text: str | bytes) -> list[Event]:
         raise EventFormatError(f"events: not JSON ({_shown(str(exc))[1:-1]})") from None
     if type(raw) is not list:
         raise EventFormatError("events: expected a JSON array of events")
-    stamps = _Stamps()
-    events = []
-    for i, item in enumerate(raw):
-        event = _quick_event(item, stamps)
-        if event is None:
-            event = _event_from_dict(item, f"events[{i}]", stamps)
-        events.append(event)
+    events = _quick_events(raw, _Stamps(), _full_event)
     if events and not events[0].case_id:  # schema 1: the identity its opening event gives
         first = events[0]
         if not isinstance(first, OpeningEvent):
