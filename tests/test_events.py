@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import json
 import math
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -649,6 +650,55 @@ def test_every_event_events_to_json_writes_takes_the_quick_path() -> None:
         assert quick is not None, item["command"]
         assert quick == _event_from_dict(item, "event", _Stamps())
     assert {item["command"] for item in ITEMS} == set(COMMAND_ARGS)
+
+
+def at_fixed_offsets(text: str) -> str:
+    """``text`` with every zoned time at its fixed offset (the zone's key left out)."""
+    return re.sub(r"\[[A-Za-z][A-Za-z0-9_/+-]*\]", "", text)
+
+
+@pytest.mark.parametrize("zoned", [True, False], ids=["zoned", "fixed"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_events_from_json_reads_what_events_to_json_writes_by_the_quick_path(
+    name: str, zoned: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text events_to_json writes (in a named zone, or at fixed offsets) is read without
+    the full path: not one event of it is handed to ``_event_from_dict``."""
+    events = CASES[name]().events
+    text = events_to_json(events)
+    assert "[Europe/Stockholm]" in text
+    if not zoned:
+        text = at_fixed_offsets(text)
+        assert "[" not in "".join(item["at"] for item in json.loads(text))
+    expected = events_from_json(text)
+    handed: list[Any] = []
+
+    def counted(data: Any, where: str, stamps: _Stamps) -> Event:
+        handed.append(where)
+        return _event_from_dict(data, where, stamps)
+
+    monkeypatch.setattr("sipcore.events._event_from_dict", counted)
+    assert events_from_json(text) == expected
+    assert events_from_json(text.encode("utf-8")) == expected
+    assert handed == []
+    assert expected == list(events) if zoned else len(expected) == len(events)
+    assert events_from_json(text.replace('"schema": 2', '"schema": 1', 1)) == expected
+    assert handed == ["events[0]"]  # (the full path still reads what the quick path gives up)
+
+
+@pytest.mark.parametrize("version", [True, 1.0, 0, -1, "1", None])
+def test_the_quick_path_checks_a_version_number_every_time(version: Any) -> None:
+    """A plan version number read once (1) does not make the quick path accept what equals it
+    (true, 1.0) or any other value that is not a version number."""
+    item = next(i for i in ITEMS if i["command"] == "hand_out_plan")
+    assert _quick_event(copy.deepcopy(item), _Stamps()) is not None
+    assert _quick_event(copy.deepcopy(item) | {"args": item["args"] | {"version": 1}},
+                        _Stamps()) is not None
+    bad = copy.deepcopy(item)
+    bad["args"]["version"] = version
+    assert _quick_event(bad, _Stamps()) is None
+    with pytest.raises(EventFormatError, match=r"event\.args: version: "):
+        _event_from_dict(bad, "event", _Stamps())
 
 
 def count_calls(run: Callable[[], object]) -> int:

@@ -139,6 +139,7 @@ _PREFS = (
 )
 _ZONE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
 _ZONES: dict[str, ZoneInfo] = {}  # only keys the time zone database has, so it stays small
+_ZONE_SUFFIXES: dict[str, ZoneInfo] = {}  # the same, each key followed by its "]"
 _PHASES = {str(phase): phase for phase in Phase}
 _fromisoformat = dt.datetime.fromisoformat
 _combine = dt.datetime.combine  # (``replace(tzinfo=...)`` costs four times as much)
@@ -200,6 +201,7 @@ def _zone(key: str) -> ZoneInfo:
         except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
             raise _Bad(f"{_TIME}: no time zone {key!r}") from None
         _ZONES[key] = zone
+        _ZONE_SUFFIXES[f"{key}]"] = zone
     return zone
 
 
@@ -704,6 +706,11 @@ def _quick_events(
     quick = _QUICK
     phases = _PHASES
     read_time = _read_time
+    fromisoformat = _fromisoformat
+    combine = _combine
+    timezone = dt.timezone
+    zones = _ZONE_SUFFIXES
+    quiet = _QUIET
     last_key: Any = _ABSENT
     last_hash: Any = _ABSENT
     stamp = _NO_STAMP
@@ -727,13 +734,32 @@ def _quick_events(
             if key != last_key or content_hash != last_hash:  # (a case names one profile)
                 stamp = stamps.of(key, content_hash)
                 last_key, last_hash = key, content_hash
+            # The time, as _read_time reads it, in line while it is plainly in range; any
+            # other is read by _read_time itself.
+            if at[-1:] == "]":  # a zoned time: the zone's key in brackets
+                head, _, key = at.partition("[")
+                zone = zones.get(key)  # (keys read before, each with its "]")
+                when = fromisoformat(head)
+                offset = when.tzinfo
+                if (
+                    zone is None
+                    or type(offset) is not timezone
+                    or not FIRST_YEAR < when.year < LAST_YEAR
+                    or quiet.get((zone, when.toordinal())) != offset
+                ):
+                    when = read_time(at)
+                else:
+                    when = combine(when, when.time(), zone)
+            else:
+                when = fromisoformat(at)
+                if type(when.tzinfo) is not timezone or not FIRST_YEAR < when.year < LAST_YEAR:
+                    when = read_time(at)
             if size == 12:
-                append(OpeningEvent(seq, read_time(at), read(args), phases[phase], stamp, unit,
-                                    kva, case_id,
+                append(OpeningEvent(seq, when, read(args), phases[phase], stamp, unit, kva,
+                                    case_id,
                                     declaration=_quick_declaration(item["declaration"])))
             else:
-                append(Event(seq, read_time(at), read(args), phases[phase], stamp, unit, kva,
-                             case_id))
+                append(Event(seq, when, read(args), phases[phase], stamp, unit, kva, case_id))
             continue
         except _GIVE_UP:
             pass
