@@ -737,8 +737,8 @@ def _quick_events(
             # The time, as _read_time reads it, in line while it is plainly in range; any
             # other is read by _read_time itself.
             if at[-1:] == "]":  # a zoned time: the zone's key in brackets
-                head, _, key = at.partition("[")
-                zone = zones.get(key)  # (keys read before, each with its "]")
+                head, _, zone_key = at.partition("[")
+                zone = zones.get(zone_key)  # (keys read before, each with its "]")
                 when = fromisoformat(head)
                 offset = when.tzinfo
                 if (
