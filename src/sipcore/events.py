@@ -557,6 +557,7 @@ def _quick_choice(spec: ArgKind, name: str) -> tuple[set[Any], Callable[[Any], N
 # (_known_ids); times, dates and preference fields are read as the full path reads them. Any
 # other kind (a choice) is checked by the kind's own check (_quick_choice).
 _IDS = ("{v} = tuple({v})", "if {v} not in _IDS_KNOWN:", "    _known_ids({v})")
+_DATE = ("{v} = _date_of({v})", "if not _FIRST_DATE <= {v} <= _LAST_DATE:", "    raise _Slow")
 _QUICK_LINES: Mapping[str, tuple[str, ...]] = {
     "text": ("if type({v}) is not str or not {v} or {v}.isspace():", "    raise _Slow"),
     "opt_text": ("if {v} is not None and type({v}) is not str:", "    raise _Slow"),
@@ -567,8 +568,8 @@ _QUICK_LINES: Mapping[str, tuple[str, ...]] = {
                   *(f"    {line}" for line in _IDS)),
     "aware": ("{v} = _read_time({v})",),
     "opt_aware": ("if {v} is not None:", "    {v} = _read_time({v})"),
-    "date": ("{v} = _read_date({v})",),
-    "opt_date": ("if {v} is not None:", "    {v} = _read_date({v})"),
+    "date": _DATE,
+    "opt_date": ("if {v} is not None:", *(f"    {line}" for line in _DATE)),
     "prefs": ("{v} = _read_prefs({v})",),
 }
 _IDS_KNOWN: set[tuple[str, ...]] = set()  # lists of ids read before, each of distinct texts
@@ -602,7 +603,8 @@ def _quick_reader(command: str) -> Callable[[Any], Command]:
     fields = attrs.fields(cls)
     space: dict[str, Any] = {
         "_Slow": _Slow, "_IDS_KNOWN": _IDS_KNOWN, "_known_ids": _known_ids,
-        "_read_time": _read_time, "_read_date": _read_date, "_read_prefs": _read_prefs,
+        "_read_time": _read_time, "_date_of": dt.date.fromisoformat, "_FIRST_DATE": _FIRST_DATE,
+        "_LAST_DATE": _LAST_DATE, "_read_prefs": _read_prefs,
         "_ABSENT": _ABSENT, "cls": cls,
     }
     if not fields:
@@ -711,6 +713,7 @@ def _quick_events(
     timezone = dt.timezone
     zones = _ZONE_SUFFIXES
     quiet = _QUIET
+    last_case: Any = _ABSENT
     last_key: Any = _ABSENT
     last_hash: Any = _ABSENT
     stamp = _NO_STAMP
@@ -726,17 +729,18 @@ def _quick_events(
                 or len(item) != size
                 or (unit is not None and type(unit) is not str)
                 or (kva is not None and type(kva) is not str)
-                or type(case_id) is not str
-                or not case_id
-                or case_id.isspace()
             ):
                 raise _Slow
+            if case_id != last_case:  # (the same in every event of a case)
+                if type(case_id) is not str or not case_id or case_id.isspace():
+                    raise _Slow
+                last_case = case_id
             if key != last_key or content_hash != last_hash:  # (a case names one profile)
                 stamp = stamps.of(key, content_hash)
                 last_key, last_hash = key, content_hash
             # The time, as _read_time reads it, in line while it is plainly in range; any
             # other is read by _read_time itself.
-            if at[-1:] == "]":  # a zoned time: the zone's key in brackets
+            if at[-1] == "]":  # a zoned time: the zone's key in brackets ("" is an IndexError)
                 head, _, zone_key = at.partition("[")
                 zone = zones.get(zone_key)  # (keys read before, each with its "]")
                 when = fromisoformat(head)
