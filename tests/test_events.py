@@ -510,6 +510,28 @@ def test_the_calendar_edges_and_an_ambiguous_zoned_time_are_read() -> None:
 
 
 @pytest.mark.parametrize(
+    ("inside", "outside"),
+    [("2100-12-31T10:00:00-05:00[America/New_York]",  # 16:00 in Stockholm
+      "2100-12-31T20:00:00-05:00[America/New_York]"),  # 2101-01-01 02:00 in Stockholm
+     ("1990-01-01T10:00:00+09:00[Asia/Tokyo]", "1990-01-01T07:00:00+09:00[Asia/Tokyo]")],
+)
+def test_a_day_at_the_calendar_edges_is_checked_for_every_time(inside: str, outside: str) -> None:
+    """A time of a zoned day read before (in range) does not let a time of the same day
+    outside the calendar's years through, nor at the event's time nor in its arguments."""
+    data = events_json()
+    set_path(data, "2.at", inside)
+    set_path(data, "4.args.meeting_at", inside)
+    assert events_from_json(json.dumps(data))[2].at == dt.datetime.fromisoformat(inside[:25])
+    for path, field in (("3.at", "events[3].at"), ("4.args.meeting_at", "meeting_at")):
+        set_path(data, path, outside)
+        with pytest.raises(EventFormatError, match=r"\bdate is within 1990-01-01 to 2100-12-31"
+                           ) as info:
+            events_from_json(json.dumps(data))
+        assert field in str(info.value)
+        set_path(data, path, inside)
+
+
+@pytest.mark.parametrize(
     ("path", "value"),
     [("2.args.valid_until", "9999-12-31"), ("2.args.valid_until", "0001-01-01"),
      ("15.args.date", "2101-01-01"), ("15.args.date", "1989-12-31")],

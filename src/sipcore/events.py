@@ -261,9 +261,10 @@ def _read_time(text: Any) -> dt.datetime:
     quiet = _QUIET.get(day, False)
     if quiet is False:
         quiet = _quiet_offset(zone, fixed.date())
-        if len(_QUIET) >= _QUIET_SIZE:
-            _QUIET.clear()
-        _QUIET[day] = quiet
+        if FIRST_YEAR < fixed.year < LAST_YEAR:  # (only those: the quick path counts on it)
+            if len(_QUIET) >= _QUIET_SIZE:
+                _QUIET.clear()
+            _QUIET[day] = quiet
     if quiet == offset:  # (a fixed offset equals another of the same offset)
         return _combine(fixed, fixed.time(), zone)  # the same wall time, the one instant it names
     value = fixed.astimezone(zone)
@@ -745,12 +746,9 @@ def _quick_events(
                 zone = zones.get(zone_key)  # (keys read before, each with its "]")
                 when = fromisoformat(head)
                 offset = when.tzinfo
-                if (
-                    zone is None
-                    or type(offset) is not timezone
-                    or not FIRST_YEAR < when.year < LAST_YEAR
-                    or quiet.get((zone, when.toordinal())) != offset
-                ):
+                # A day remembered is of the years between FIRST_YEAR and LAST_YEAR (_read_time),
+                # whose wall times are in range; an unknown zone or day is None.
+                if type(offset) is not timezone or quiet.get((zone, when.toordinal())) != offset:
                     when = read_time(at)
                 else:
                     when = combine(when, when.time(), zone)
