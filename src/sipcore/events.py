@@ -219,7 +219,8 @@ _NOON = dt.time(12)
 _DAY = dt.timedelta(days=1)
 
 
-_QUIET: dict[tuple[ZoneInfo, int], dt.timezone | None] = {}  # (zone, ordinal) → its offset
+# (zone, ordinal) → its offset (the quick path looks up None for a zone it does not know)
+_QUIET: dict[tuple[ZoneInfo | None, int], dt.timezone | None] = {}
 _QUIET_SIZE = 4096  # days remembered at most (then forgotten at once, and learnt again)
 
 
