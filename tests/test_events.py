@@ -498,6 +498,16 @@ def test_times_outside_the_calendar_or_of_a_wrong_zone_are_refused(value: str) -
         assert field in str(info.value)
 
 
+@pytest.mark.parametrize("value", [["]"], ["2026-03-02T09:00:00+01:00", "]"], {"]": "]"}, 5])
+def test_a_time_that_is_not_a_text_is_refused(value: Any) -> None:
+    for path, field in (("2.at", "events[2].at"), ("4.args.meeting_at", "meeting_at")):
+        data = events_json()
+        set_path(data, path, value)
+        with pytest.raises(EventFormatError) as info:
+            events_from_json(json.dumps(data))
+        assert field in str(info.value)
+
+
 def test_the_calendar_edges_and_an_ambiguous_zoned_time_are_read() -> None:
     data = events_json()
     set_path(data, "0.at", "1990-01-01T00:00:00+01:00")
@@ -760,7 +770,7 @@ JSON_VALUES = st.recursive(
                                                                   allow_infinity=False)
     | st.sampled_from(["", " ", "vc", "psyk", "x", "2026-03-02", "2026-03-02T10:00:00+01:00",
                        "2026-03-02T10:00:00+01:00[Europe/Stockholm]", "opened", "oral",
-                       "guardians", "national@2018.1"])
+                       "guardians", "national@2018.1", "]"])
     | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
                                                                max_size=2),

@@ -534,8 +534,9 @@ class _Slow(Exception):
     """The quick path gives the event up to the full path."""
 
 
-# What makes the quick path give an event up (the full path then reads it, naming the field).
-_GIVE_UP = (_Slow, _Bad, LookupError, TypeError, ValueError, ArithmeticError)
+# What makes the quick path give an event up (the full path then reads it, naming the field):
+# an AttributeError, for one, when a list stands where a text belongs (["]"] ends with "]").
+_GIVE_UP = (_Slow, _Bad, LookupError, TypeError, ValueError, AttributeError, ArithmeticError)
 
 
 def _quick_choice(spec: ArgKind, name: str) -> tuple[set[Any], Callable[[Any], None]]:
@@ -630,7 +631,7 @@ def _quick_reader(command: str) -> Callable[[Any], Command]:
             body += ["    lean_ok = True", "else:", f"    n = {len(always)}"]
             for v, f in later:
                 if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-                    raise TypeError(f"{command}.{f.name}: a later argument's default is a value")
+                    raise TypeError(f"{command}.{f.name}: a default value, not a factory")
                 space[f"{v}_default"] = f.default
                 body += [f"    {v} = raw.get({f.name!r}, _ABSENT)", f"    if {v} is _ABSENT:",
                          f"        {v} = {v}_default", "    else:", "        n += 1"]
