@@ -790,13 +790,13 @@ def events_from_json(text: str | bytes) -> list[Event]:
     Strict JSON only (no ``NaN`` or ``Infinity``), at most :data:`MAX_JSON_CHARS` characters;
     every error is an :class:`EventFormatError`.
     """
-    if isinstance(text, bytes | bytearray):
+    if not isinstance(text, str):
+        if not isinstance(text, bytes | bytearray):
+            raise EventFormatError(f"events: expected a JSON text, got {type(text).__name__}")
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError:
             raise EventFormatError("events: not JSON (not UTF-8 text)") from None
-    if not isinstance(text, str):
-        raise EventFormatError(f"events: expected a JSON text, got {type(text).__name__}")
     if len(text) > MAX_JSON_CHARS:
         raise EventFormatError(
             f"events: longer than {MAX_JSON_CHARS:,} characters (sipcore.events.MAX_JSON_CHARS)"
