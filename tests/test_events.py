@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import json
 import math
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -497,6 +498,16 @@ def test_times_outside_the_calendar_or_of_a_wrong_zone_are_refused(value: str) -
         assert field in str(info.value)
 
 
+@pytest.mark.parametrize("value", [["]"], ["2026-03-02T09:00:00+01:00", "]"], {"]": "]"}, 5])
+def test_a_time_that_is_not_a_text_is_refused(value: Any) -> None:
+    for path, field in (("2.at", "events[2].at"), ("4.args.meeting_at", "meeting_at")):
+        data = events_json()
+        set_path(data, path, value)
+        with pytest.raises(EventFormatError) as info:
+            events_from_json(json.dumps(data))
+        assert field in str(info.value)
+
+
 def test_the_calendar_edges_and_an_ambiguous_zoned_time_are_read() -> None:
     data = events_json()
     set_path(data, "0.at", "1990-01-01T00:00:00+01:00")
@@ -506,6 +517,28 @@ def test_the_calendar_edges_and_an_ambiguous_zoned_time_are_read() -> None:
     assert events[0].at == dt.datetime(1989, 12, 31, 23, tzinfo=dt.UTC)
     assert events[5].at == dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC)
     assert events[5].at.utcoffset() == dt.timedelta(hours=1)  # kept at its offset, as the case does
+
+
+@pytest.mark.parametrize(
+    ("inside", "outside"),
+    [("2100-12-31T10:00:00-05:00[America/New_York]",  # 16:00 in Stockholm
+      "2100-12-31T20:00:00-05:00[America/New_York]"),  # 2101-01-01 02:00 in Stockholm
+     ("1990-01-01T10:00:00+09:00[Asia/Tokyo]", "1990-01-01T07:00:00+09:00[Asia/Tokyo]")],
+)
+def test_a_day_at_the_calendar_edges_is_checked_for_every_time(inside: str, outside: str) -> None:
+    """A time of a zoned day read before (in range) does not let a time of the same day
+    outside the calendar's years through, nor at the event's time nor in its arguments."""
+    data = events_json()
+    set_path(data, "2.at", inside)
+    set_path(data, "4.args.meeting_at", inside)
+    assert events_from_json(json.dumps(data))[2].at == dt.datetime.fromisoformat(inside[:25])
+    for path, field in (("3.at", "events[3].at"), ("4.args.meeting_at", "meeting_at")):
+        set_path(data, path, outside)
+        with pytest.raises(EventFormatError, match=r"\bdate is within 1990-01-01 to 2100-12-31"
+                           ) as info:
+            events_from_json(json.dumps(data))
+        assert field in str(info.value)
+        set_path(data, path, inside)
 
 
 @pytest.mark.parametrize(
@@ -651,6 +684,55 @@ def test_every_event_events_to_json_writes_takes_the_quick_path() -> None:
     assert {item["command"] for item in ITEMS} == set(COMMAND_ARGS)
 
 
+def at_fixed_offsets(text: str) -> str:
+    """``text`` with every zoned time at its fixed offset (the zone's key left out)."""
+    return re.sub(r"\[[A-Za-z][A-Za-z0-9_/+-]*\]", "", text)
+
+
+@pytest.mark.parametrize("zoned", [True, False], ids=["zoned", "fixed"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_events_from_json_reads_what_events_to_json_writes_by_the_quick_path(
+    name: str, zoned: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text events_to_json writes (in a named zone, or at fixed offsets) is read without
+    the full path: not one event of it is handed to ``_event_from_dict``."""
+    events = CASES[name]().events
+    text = events_to_json(events)
+    assert "[Europe/Stockholm]" in text
+    if not zoned:
+        text = at_fixed_offsets(text)
+        assert "[" not in "".join(item["at"] for item in json.loads(text))
+    expected = events_from_json(text)
+    handed: list[Any] = []
+
+    def counted(data: Any, where: str, stamps: _Stamps) -> Event:
+        handed.append(where)
+        return _event_from_dict(data, where, stamps)
+
+    monkeypatch.setattr("sipcore.events._event_from_dict", counted)
+    assert events_from_json(text) == expected
+    assert events_from_json(text.encode("utf-8")) == expected
+    assert handed == []
+    assert expected == list(events) if zoned else len(expected) == len(events)
+    assert events_from_json(text.replace('"schema": 2', '"schema": 1', 1)) == expected
+    assert handed == ["events[0]"]  # (the full path still reads what the quick path gives up)
+
+
+@pytest.mark.parametrize("version", [True, 1.0, 0, -1, "1", None])
+def test_the_quick_path_checks_a_version_number_every_time(version: Any) -> None:
+    """A plan version number read once (1) does not make the quick path accept what equals it
+    (true, 1.0) or any other value that is not a version number."""
+    item = next(i for i in ITEMS if i["command"] == "hand_out_plan")
+    assert _quick_event(copy.deepcopy(item), _Stamps()) is not None
+    assert _quick_event(copy.deepcopy(item) | {"args": item["args"] | {"version": 1}},
+                        _Stamps()) is not None
+    bad = copy.deepcopy(item)
+    bad["args"]["version"] = version
+    assert _quick_event(bad, _Stamps()) is None
+    with pytest.raises(EventFormatError, match=r"event\.args: version: "):
+        _event_from_dict(bad, "event", _Stamps())
+
+
 def count_calls(run: Callable[[], object]) -> int:
     """How many Python functions ``run`` calls (C functions not counted)."""
     calls = 0
@@ -688,7 +770,7 @@ JSON_VALUES = st.recursive(
                                                                   allow_infinity=False)
     | st.sampled_from(["", " ", "vc", "psyk", "x", "2026-03-02", "2026-03-02T10:00:00+01:00",
                        "2026-03-02T10:00:00+01:00[Europe/Stockholm]", "opened", "oral",
-                       "guardians", "national@2018.1"])
+                       "guardians", "national@2018.1", "]"])
     | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
                                                                max_size=2),
@@ -731,6 +813,37 @@ def test_the_quick_path_accepts_nothing_the_full_path_refuses(data: st.DataObjec
     if quick is not None:
         assert quick == full and type(quick) is type(full)
         assert _event_to_dict(quick, "e") == _event_to_dict(full, "e")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_text_reads_as_each_of_its_events_by_the_full_path(data: st.DataObject) -> None:
+    """One field of one event of a whole text mutated (or removed): events_from_json, which
+    remembers from one event to the next what it checked (the case's identity, the profile),
+    reads the text as the full path reads each event, or refuses it with the same error."""
+    name = data.draw(st.sampled_from(sorted(CASES)))
+    items = json.loads(events_to_json(CASES[name]().events))
+    index = data.draw(st.integers(0, len(items) - 1))
+    path = data.draw(st.sampled_from(paths(items[index])))
+    target = items[index]
+    for key in path[:-1]:
+        target = target[key]
+    if data.draw(st.booleans()) and path[-1] in target:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = data.draw(JSON_VALUES)
+    text = json.dumps(items)
+    stamps = _Stamps()
+    try:
+        full = [_event_from_dict(item, f"events[{i}]", stamps) for i, item in enumerate(items)]
+    except EventFormatError as exc:
+        with pytest.raises(EventFormatError) as info:
+            events_from_json(text)
+        assert str(info.value) == str(exc)
+        return
+    if full and not full[0].case_id:  # schema 1: read with the identity its opening gives
+        return
+    assert events_from_json(text) == full
 
 
 ZONES = [ZoneInfo(key) for key in ("Europe/Stockholm", "America/New_York", "Australia/Lord_Howe",

@@ -16,7 +16,7 @@ import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -128,7 +128,6 @@ anything nested deeper is refused by the field that holds it; and a text nested 
 the JSON parser itself allows (Python's recursion limit) is refused as :class:`EventFormatError`
 before anything else."""
 
-_SURE_YEARS = range(FIRST_YEAR + 1, LAST_YEAR)  # a wall time then has its local date in range
 _FIRST_DATE = dt.date(FIRST_YEAR, 1, 1)
 _LAST_DATE = dt.date(LAST_YEAR, 12, 31)
 _RANGE = f"{_FIRST_DATE} to {_LAST_DATE}"
@@ -140,6 +139,7 @@ _PREFS = (
 )
 _ZONE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
 _ZONES: dict[str, ZoneInfo] = {}  # only keys the time zone database has, so it stays small
+_ZONE_SUFFIXES: dict[str, ZoneInfo] = {}  # the same, each key followed by its "]"
 _PHASES = {str(phase): phase for phase in Phase}
 _fromisoformat = dt.datetime.fromisoformat
 _combine = dt.datetime.combine  # (``replace(tzinfo=...)`` costs four times as much)
@@ -201,6 +201,7 @@ def _zone(key: str) -> ZoneInfo:
         except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
             raise _Bad(f"{_TIME}: no time zone {key!r}") from None
         _ZONES[key] = zone
+        _ZONE_SUFFIXES[f"{key}]"] = zone
     return zone
 
 
@@ -218,16 +219,18 @@ _NOON = dt.time(12)
 _DAY = dt.timedelta(days=1)
 
 
-_QUIET: dict[tuple[ZoneInfo, int], dt.timedelta | None] = {}  # (zone, ordinal) → offset
+# (zone, ordinal) → its offset (the quick path looks up None for a zone it does not know)
+_QUIET: dict[tuple[ZoneInfo | None, int], dt.timezone | None] = {}
 _QUIET_SIZE = 4096  # days remembered at most (then forgotten at once, and learnt again)
 
 
-def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timedelta | None:
+def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timezone | None:
     """The UTC offset ``zone`` has all through ``day`` (a date of the calendar's years): the
     same at the noons before, of and after it. None when it changes in between; then a time of
     that day is read the long way."""
     offsets = {dt.datetime.combine(day + k * _DAY, _NOON, zone).utcoffset() for k in (-1, 0, 1)}
-    return offsets.pop() if len(offsets) == 1 else None
+    offset = offsets.pop() if len(offsets) == 1 else None
+    return None if offset is None else dt.timezone(offset)
 
 
 def _read_time(text: Any) -> dt.datetime:
@@ -240,27 +243,30 @@ def _read_time(text: Any) -> dt.datetime:
     if type(text) is not str:
         raise _Bad(_TIME)
     zone = None
-    if text.endswith("]"):
+    if text[-1:] == "]":
         text, _, key = text.partition("[")
-        zone = _ZONES.get(key[:-1]) or _zone(key[:-1])
+        key = key[:-1]
+        zone = _ZONES.get(key) or _zone(key)
     try:
         fixed = _fromisoformat(text)
     except ValueError:
         raise _Bad(_TIME) from None
-    if type(fixed.tzinfo) is not dt.timezone:
+    offset = fixed.tzinfo
+    if type(offset) is not dt.timezone:
         raise _Bad(f"{_TIME}, not a naive time")
-    if fixed.year not in _SURE_YEARS:
-        _in_range(fixed)
+    if not FIRST_YEAR < fixed.year < LAST_YEAR:  # (a wall time of the years between is sure
+        _in_range(fixed)  # to have its local date in range)
     if zone is None:
         return fixed
     day = (zone, fixed.toordinal())
     quiet = _QUIET.get(day, False)
     if quiet is False:
         quiet = _quiet_offset(zone, fixed.date())
-        if len(_QUIET) >= _QUIET_SIZE:
-            _QUIET.clear()
-        _QUIET[day] = quiet
-    if quiet == fixed.utcoffset():
+        if FIRST_YEAR < fixed.year < LAST_YEAR:  # (only those: the quick path counts on it)
+            if len(_QUIET) >= _QUIET_SIZE:
+                _QUIET.clear()
+            _QUIET[day] = quiet
+    if quiet == offset:  # (a fixed offset equals another of the same offset)
         return _combine(fixed, fixed.time(), zone)  # the same wall time, the one instant it names
     value = fixed.astimezone(zone)
     if value.utcoffset() != fixed.utcoffset():
@@ -528,134 +534,149 @@ class _Slow(Exception):
     """The quick path gives the event up to the full path."""
 
 
-def _quick_ids(value: Any, *, empty_ok: bool = False) -> tuple[str, ...]:
-    # str.strip refuses anything but a text (TypeError), and gives "" for a blank one.
-    if (
-        type(value) is not list
-        or not (value or empty_ok)
-        or len(set(value)) != len(value)
-        or not all(map(str.strip, value))
-    ):
-        raise _Slow
-    return tuple(value)
+# What makes the quick path give an event up (the full path then reads it, naming the field):
+# an AttributeError, for one, when a list stands where a text belongs (["]"] ends with "]").
+_GIVE_UP = (_Slow, _Bad, LookupError, TypeError, ValueError, AttributeError, ArithmeticError)
 
 
-def _quick_any_ids(value: Any) -> tuple[str, ...]:
-    return _quick_ids(value, empty_ok=True)
-
-
-# What the quick path does with each kind of argument. The JSON value of a text or a bool is the
-# argument's value, once its type is right (and a required text is not blank); a choice is
-# checked by the kind's own check; the other kinds are converted (to a tuple, a time, a date).
-_QUICK_TYPES: Mapping[str, tuple[frozenset[type], bool]] = {  # (the types, not blank)
-    "text": (frozenset((str,)), True),
-    "opt_text": (frozenset((str, type(None))), False),
-    "bool": (frozenset((bool,)), False),
-}
-_QUICK_CONVERT: Mapping[str, Callable[[Any], Any]] = {
-    **_READ,
-    "ids": _quick_ids,
-    "opt_ids": _quick_any_ids,
-    "maybe_ids": _optional(_quick_any_ids),
-}
-
-
-def _quick_choice(spec: ArgKind, name: str) -> Callable[[Any], None]:
-    """A choice checked by the kind's own check, each value it accepts remembered (a handful)."""
+def _quick_choice(spec: ArgKind, name: str) -> tuple[set[Any], Callable[[Any], None]]:
+    """A choice (or any other kind read as it is) checked by the kind's own check: the values
+    it accepted, and the check, which remembers each text (and null) it accepts. Only those:
+    a number is checked every time (``1``, ``1.0`` and ``true`` are equal, and hash alike)."""
     accepted: set[Any] = set()
 
     def check(value: Any) -> None:
-        if value not in accepted:
-            if spec.check(name, value) is not value:
-                raise _Slow
+        if spec.check(name, value) is not value:
+            raise _Slow
+        if value is None or type(value) is str:
             accepted.add(value)
 
-    return check
+    return accepted, check
 
 
-@attrs.frozen(weakref_slot=False)
-class _QuickArgs:
-    """How the quick path reads one command's arguments, worked out once per command."""
-
-    cls: type[Command]
-    count: int  # how many arguments the JSON object holds: every field of the class
-    unset: Mapping[str, Any]  # the arguments written only when set, with their JSON defaults
-    typed: tuple[tuple[str, frozenset[type], bool], ...]
-    checks: tuple[tuple[str, Callable[[Any], None]], ...]
-    conversions: tuple[tuple[str, Callable[[Any], Any]], ...]
-    empty: Command | None  # a command without arguments: its one instance
-    cross_check: Callable[[Mapping[str, Any]], None] | None
-    size: int  # how many fields the event holds (the opening event also has its declaration)
-    later: tuple[tuple[str, Any], ...] = ()  # the later arguments, with their defaults
-    lean: type[Command] | None = None  # the class while they have them
-
-    @classmethod
-    def of(cls, command: str) -> _QuickArgs:
-        args = COMMAND_ARGS[command]
-        fields = attrs.fields(args)
-        typed = []
-        checks = []
-        conversions = []
-        for f in fields:
-            kind: ArgKind = f.metadata["kind"]
-            if kind.name in _QUICK_TYPES:
-                typed.append((f.name, *_QUICK_TYPES[kind.name]))
-            elif kind.name in _QUICK_CONVERT:
-                conversions.append((f.name, _QUICK_CONVERT[kind.name]))
-            else:
-                checks.append((f.name, _quick_choice(kind, f.name)))
-        return cls(
-            args,
-            len(fields),
-            {f.name: f.metadata["kind"].dump(f.default) for f in fields
-             if f.metadata.get("written_when_set")},
-            tuple(typed),
-            tuple(checks),
-            tuple(conversions),
-            None if fields else load(command, {}),
-            args.cross_check if "cross_check" in vars(args) else None,
-            12 if command == "open_case" else 11,
-            *lean_of(args),
-        )
-
-    def read(self, raw: Any) -> Command:
-        """The arguments, when ``raw`` holds every one in the form events_to_json writes."""
-        if type(raw) is not dict:
-            raise _Slow
-        if len(raw) != self.count:
-            raw = {**self.unset, **raw}  # the arguments left out at their defaults
-            if len(raw) != self.count:
-                raise _Slow
-        if self.empty is not None:
-            return self.empty
-        for name, types, not_blank in self.typed:
-            value = raw[name]
-            if type(value) not in types or (not_blank and (not value or value.isspace())):
-                raise _Slow
-        for name, check in self.checks:
-            check(raw[name])
-        if self.conversions:
-            raw = raw.copy()  # the full path may still read the parsed object as it was
-            for name, convert in self.conversions:
-                raw[name] = convert(raw[name])
-        if self.cross_check is not None:
-            self.cross_check(raw)
-        cls = self.cls
-        lean = self.lean  # while every later argument has its default (commands.lean_of)
-        if lean is not None:
-            for name, default in self.later:
-                if raw[name] != default:
-                    break
-            else:
-                raw = raw.copy()
-                for name, _ in self.later:
-                    del raw[name]
-                cls = lean
-        made: Command = cls(**raw)  # every name is a field: one more would be a TypeError
-        return made
+# How the quick path reads each kind of argument, as lines of the reader below ({v}: the
+# value). A text or a bool is the argument's value once its type is right (and a required
+# text is not blank); ids are a list of distinct non-blank texts, remembered once checked
+# (_known_ids); times, dates and preference fields are read as the full path reads them. Any
+# other kind (a choice) is checked by the kind's own check (_quick_choice).
+_IDS = ("{v} = tuple({v})", "if {v} not in _IDS_KNOWN:", "    _known_ids({v})")
+_DATE = ("{v} = _date_of({v})", "if not _FIRST_DATE <= {v} <= _LAST_DATE:", "    raise _Slow")
+_QUICK_LINES: Mapping[str, tuple[str, ...]] = {
+    "text": ("if type({v}) is not str or not {v} or {v}.isspace():", "    raise _Slow"),
+    "opt_text": ("if {v} is not None and type({v}) is not str:", "    raise _Slow"),
+    "bool": ("if type({v}) is not bool:", "    raise _Slow"),
+    "ids": ("if type({v}) is not list or not {v}:", "    raise _Slow", *_IDS),
+    "opt_ids": ("if type({v}) is not list:", "    raise _Slow", *_IDS),
+    "maybe_ids": ("if {v} is not None:", "    if type({v}) is not list:", "        raise _Slow",
+                  *(f"    {line}" for line in _IDS)),
+    "aware": ("{v} = _read_time({v})",),
+    "opt_aware": ("if {v} is not None:", "    {v} = _read_time({v})"),
+    "date": _DATE,
+    "opt_date": ("if {v} is not None:", *(f"    {line}" for line in _DATE)),
+    "prefs": ("{v} = _read_prefs({v})",),
+}
+_IDS_KNOWN: set[tuple[str, ...]] = set()  # lists of ids read before, each of distinct texts
+_IDS_KNOWN_SIZE = 4096  # at most (then forgotten at once, and learnt again)
 
 
-_QUICK = {command: _QuickArgs.of(command) for command in COMMAND_ARGS}
+def _known_ids(ids: tuple[Any, ...]) -> None:
+    """Remember ``ids`` (a list of ids read from JSON, as a tuple) when every one is a
+    non-blank text and none is repeated; else give the event up."""
+    # str.strip refuses anything but a text (TypeError), and gives "" for a blank one.
+    if len(set(ids)) != len(ids) or not all(map(str.strip, ids)):
+        raise _Slow
+    if len(_IDS_KNOWN) >= _IDS_KNOWN_SIZE:
+        _IDS_KNOWN.clear()
+    _IDS_KNOWN.add(ids)
+
+
+_CHOICE_LINES = ("if {v} not in {v}_accepted:", "    {v}_check({v})")
+
+
+def _quick_reader(command: str) -> Callable[[Any], Command]:
+    """The function that reads the arguments of ``command`` in the form events_to_json writes
+    them, and gives up (``_Slow``, or another of ``_GIVE_UP``) at the first doubt: written out
+    for the command's fields, each checked in line, the class called with each by name.
+
+    An argument added after the events' first schema (``written_when_set``) may be left out,
+    at its default; while every such argument has its default the lean class is built
+    (``commands.lean_of``), as ``commands.load`` builds it.
+    """
+    cls = COMMAND_ARGS[command]
+    fields = attrs.fields(cls)
+    space: dict[str, Any] = {
+        "_Slow": _Slow, "_IDS_KNOWN": _IDS_KNOWN, "_known_ids": _known_ids,
+        "_read_time": _read_time, "_date_of": dt.date.fromisoformat, "_FIRST_DATE": _FIRST_DATE,
+        "_LAST_DATE": _LAST_DATE, "_read_prefs": _read_prefs,
+        "_ABSENT": _ABSENT, "cls": cls,
+    }
+    if not fields:
+        space["empty"] = load(command, {})
+        body = ["if type(raw) is not dict or raw:", "    raise _Slow", "return empty"]
+    else:
+        always = [(f"v{i}", f) for i, f in enumerate(fields)
+                  if not f.metadata.get("written_when_set")]
+        later = [(f"v{i}", f) for i, f in enumerate(fields) if f.metadata.get("written_when_set")]
+        body = ["if type(raw) is not dict:", "    raise _Slow"]
+        if not later:
+            body += [f"if len(raw) != {len(always)}:", "    raise _Slow"]
+        body += [f"{v} = raw[{f.name!r}]" for v, f in always]
+        checks: list[str] = []
+        for v, f in always:
+            checks += _lines_of(v, f, space)
+        if later:
+            # Most events leave every later argument out: then the object holds the others only.
+            body += [f"if len(raw) == {len(always)}:"]
+            body += [f"    {v} = {v}_default" for v, f in later]
+            body += ["    lean_ok = True", "else:", f"    n = {len(always)}"]
+            for v, f in later:
+                if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+                    raise TypeError(f"{command}.{f.name}: a default value, not a factory")
+                space[f"{v}_default"] = f.default
+                body += [f"    {v} = raw.get({f.name!r}, _ABSENT)", f"    if {v} is _ABSENT:",
+                         f"        {v} = {v}_default", "    else:", "        n += 1"]
+                body += [f"        {line}" for line in _lines_of(v, f, space)]
+            body += ["    if len(raw) != n:", "        raise _Slow"]
+            same = " and ".join(
+                f"{v} is {v}_default" if f.default is None or type(f.default) is bool
+                else f"{v} == {v}_default" for v, f in later)
+            body += [f"    lean_ok = {same}"]
+        body += checks
+        if "cross_check" in vars(cls):
+            space["cross_check"] = cls.cross_check
+            values = ", ".join(f"{f.name!r}: {v}" for v, f in always + later)
+            body.append(f"cross_check({{{values}}})")
+        named = ", ".join(f"{f.name}={v}" for v, f in always)
+        if later:
+            space["lean"] = lean_of(cls)[1]
+            body += ["if lean_ok:", f"    return lean({named})"]
+            named = ", ".join(f"{f.name}={v}" for v, f in always + later)
+        body.append(f"return cls({named})")
+    source = "def read(raw):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, f"<sipcore.events: the quick reader of {command}>", "exec"), space)
+    read: Callable[[Any], Command] = space["read"]
+    read.__qualname__ = f"_quick_reader.<{command}>"
+    return read
+
+
+_ABSENT = object()
+
+
+def _lines_of(v: str, f: attrs.Attribute[Any], space: dict[str, Any]) -> list[str]:
+    kind: ArgKind = f.metadata["kind"]
+    lines = _QUICK_LINES.get(kind.name)
+    if lines is None:
+        space[f"{v}_accepted"], space[f"{v}_check"] = _quick_choice(kind, f.name)
+        lines = _CHOICE_LINES
+    return [line.format(v=v) for line in lines]
+
+
+# Each command's reader, and how many fields its event holds (the opening event also has its
+# declaration).
+_QUICK: dict[str, tuple[Callable[[Any], Command], int]] = {
+    command: (_quick_reader(command), 12 if command == "open_case" else 11)
+    for command in COMMAND_ARGS
+}
 _get_event = operator.itemgetter(
     "schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit", "kva",
     "case",
@@ -676,34 +697,91 @@ def _quick_declaration(raw: Any) -> Declaration:
     return Declaration(Person(birth, tuple(guardians)), Units.of(units))
 
 
+_E = TypeVar("_E", bound=Event | None)
+_NO_STAMP = Stamp("", "")  # (never given to an event: the first is read before it is used)
+
+
+def _quick_events(
+    items: list[Any], stamps: _Stamps, slow: Callable[[Any, int, _Stamps], _E]
+) -> list[Event | _E]:
+    """The events, each read by the quick path when it is exactly in the form events_to_json
+    writes, else by ``slow`` (given the item, its index and the stamps)."""
+    events: list[Event | _E] = []
+    append = events.append
+    quick = _QUICK
+    phases = _PHASES
+    read_time = _read_time
+    fromisoformat = _fromisoformat
+    combine = _combine
+    timezone = dt.timezone
+    zones = _ZONE_SUFFIXES
+    quiet = _QUIET
+    last_case: Any = _ABSENT
+    last_key: Any = _ABSENT
+    last_hash: Any = _ABSENT
+    stamp = _NO_STAMP
+    for item in items:
+        try:
+            (schema, seq, at, command, args, phase, key, content_hash, unit, kva,
+             case_id) = _get_event(item)
+            read, size = quick[command]
+            if (
+                type(seq) is not int
+                or type(schema) is not int
+                or schema != SCHEMA_VERSION
+                or len(item) != size
+                or (unit is not None and type(unit) is not str)
+                or (kva is not None and type(kva) is not str)
+            ):
+                raise _Slow
+            if case_id != last_case:  # (the same in every event of a case)
+                if type(case_id) is not str or not case_id or case_id.isspace():
+                    raise _Slow
+                last_case = case_id
+            if key != last_key or content_hash != last_hash:  # (a case names one profile)
+                stamp = stamps.of(key, content_hash)
+                last_key, last_hash = key, content_hash
+            # The time, as _read_time reads it, in line while it is plainly in range; any
+            # other is read by _read_time itself.
+            if at[-1] == "]":  # a zoned time: the zone's key in brackets ("" is an IndexError)
+                head, _, zone_key = at.partition("[")
+                zone = zones.get(zone_key)  # (keys read before, each with its "]")
+                when = fromisoformat(head)
+                offset = when.tzinfo
+                # A day remembered is of the years between FIRST_YEAR and LAST_YEAR (_read_time),
+                # whose wall times are in range; an unknown zone or day is None.
+                if type(offset) is not timezone or quiet.get((zone, when.toordinal())) != offset:
+                    when = read_time(at)
+                else:
+                    when = combine(when, when.time(), zone)
+            else:
+                when = fromisoformat(at)
+                if type(when.tzinfo) is not timezone or not FIRST_YEAR < when.year < LAST_YEAR:
+                    when = read_time(at)
+            if size == 12:
+                append(OpeningEvent(seq, when, read(args), phases[phase], stamp, unit, kva,
+                                    case_id,
+                                    declaration=_quick_declaration(item["declaration"])))
+            else:
+                append(Event(seq, when, read(args), phases[phase], stamp, unit, kva, case_id))
+            continue
+        except _GIVE_UP:
+            pass
+        append(slow(item, len(events), stamps))
+    return events
+
+
+def _given_up(item: Any, index: int, stamps: _Stamps) -> None:
+    return None
+
+
 def _quick_event(data: Any, stamps: _Stamps) -> Event | None:
     """The event, when ``data`` is exactly in the form events_to_json writes; else None."""
-    try:
-        (schema, seq, at, command, args, phase, key, content_hash, unit, kva,
-         case_id) = _get_event(data)
-        quick = _QUICK[command]
-        if (
-            type(seq) is not int
-            or type(schema) is not int
-            or schema != SCHEMA_VERSION
-            or len(data) != quick.size
-            or (unit is not None and type(unit) is not str)
-            or (kva is not None and type(kva) is not str)
-            or type(case_id) is not str
-            or not case_id
-            or case_id.isspace()
-        ):
-            return None
-        stamp = stamps.get((key, content_hash)) or stamps.of(key, content_hash)
-        if quick.size == 12:
-            return OpeningEvent(
-                seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
-                case_id, declaration=_quick_declaration(data["declaration"]),
-            )
-        return Event(seq, _read_time(at), quick.read(args), _PHASES[phase], stamp, unit, kva,
-                     case_id)
-    except (_Slow, _Bad, LookupError, TypeError, ValueError, ArithmeticError):
-        return None
+    return _quick_events([data], stamps, _given_up)[0]
+
+
+def _full_event(item: Any, index: int, stamps: _Stamps) -> Event:
+    return _event_from_dict(item, f"events[{index}]", stamps)
 
 
 def events_from_json(text: str | bytes) -> list[Event]:
@@ -712,13 +790,13 @@ def events_from_json(text: str | bytes) -> list[Event]:
     Strict JSON only (no ``NaN`` or ``Infinity``), at most :data:`MAX_JSON_CHARS` characters;
     every error is an :class:`EventFormatError`.
     """
-    if isinstance(text, bytes | bytearray):
+    if not isinstance(text, str):
+        if not isinstance(text, bytes | bytearray):
+            raise EventFormatError(f"events: expected a JSON text, got {type(text).__name__}")
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError:
             raise EventFormatError("events: not JSON (not UTF-8 text)") from None
-    if not isinstance(text, str):
-        raise EventFormatError(f"events: expected a JSON text, got {type(text).__name__}")
     if len(text) > MAX_JSON_CHARS:
         raise EventFormatError(
             f"events: longer than {MAX_JSON_CHARS:,} characters (sipcore.events.MAX_JSON_CHARS)"
@@ -737,13 +815,7 @@ def events_from_json(text: str | bytes) -> list[Event]:
         raise EventFormatError(f"events: not JSON ({_shown(str(exc))[1:-1]})") from None
     if type(raw) is not list:
         raise EventFormatError("events: expected a JSON array of events")
-    stamps = _Stamps()
-    events = []
-    for i, item in enumerate(raw):
-        event = _quick_event(item, stamps)
-        if event is None:
-            event = _event_from_dict(item, f"events[{i}]", stamps)
-        events.append(event)
+    events = _quick_events(raw, _Stamps(), _full_event)
     if events and not events[0].case_id:  # schema 1: the identity its opening event gives
         first = events[0]
         if not isinstance(first, OpeningEvent):
