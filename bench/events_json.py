@@ -6,7 +6,8 @@ Europe/Stockholm (written with the zone's key, ``...+01:00[Europe/Stockholm]``) 
 offsets. For each it prints the time per text of ``json.loads``, of
 ``sipcore.events_from_json`` (parsing, checking every field, building the events) and their
 ratio; then a floor: ``json.loads`` and only building the same objects again (each event, its
-arguments, its time from text) with nothing read or checked, which no reader can beat; then
+arguments, its time from text) with nothing read or checked; then ``orjson.loads``, the parser
+``events_from_json`` uses (so that what the reading adds to the parsing shows); then
 ``events_to_json`` against ``json.dumps`` of the parsed text.
 
 The two are timed in alternating rounds and each keeps its best round, so that a busy machine
@@ -23,6 +24,7 @@ import time
 from collections.abc import Callable
 
 import attrs
+import orjson
 
 import lifecycle  # bench/lifecycle.py, beside this file: the case the benchmark reads
 from sipcore import load_profile
@@ -88,6 +90,7 @@ def read_ratio(events: list[Event], calls: int = 500, rounds: int = 15) -> dict[
     build = rebuild(events)
     assert build() == events
     _, floor_s = best_pair(lambda: None, build, calls, rounds)
+    _, orjson_s = best_pair(lambda: None, lambda: orjson.loads(text), calls, rounds)
     dumps_s, write_s = best_pair(lambda: json.dumps(parsed, ensure_ascii=False),
                                  lambda: events_to_json(events), calls, rounds)
     return {
@@ -98,6 +101,8 @@ def read_ratio(events: list[Event], calls: int = 500, rounds: int = 15) -> dict[
         "ratio": ours_s / loads_s,
         "floor_us": (loads_s + floor_s) * 1e6,
         "floor_ratio": (loads_s + floor_s) / loads_s,
+        "orjson_us": orjson_s * 1e6,
+        "orjson_ratio": orjson_s / loads_s,
         "dumps_us": dumps_s * 1e6,
         "write_us": write_s * 1e6,
         "write_ratio": write_s / dumps_s,
@@ -116,6 +121,8 @@ def report(calls: int = 500, rounds: int = 15) -> list[str]:
             f"   (target: at most {TARGET:.0f}x)",
             f"  floor             {f['floor_us']:7.1f} µs   ratio {f['floor_ratio']:4.2f} x"
             "   (json.loads, then only building the same objects)",
+            f"  orjson.loads      {f['orjson_us']:7.1f} µs   ratio {f['orjson_ratio']:4.2f} x"
+            "   (the parser events_from_json uses)",
             f"  json.dumps        {f['dumps_us']:7.1f} µs",
             f"  events_to_json    {f['write_us']:7.1f} µs   ratio {f['write_ratio']:4.2f} x",
         ]

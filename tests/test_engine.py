@@ -4,12 +4,14 @@ misspelt or mistyped argument, and a finding's sources on three dates."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import gc
 import inspect
 import shutil
 import subprocess
 import sys
+import textwrap
 import tracemalloc
 import typing
 from pathlib import Path
@@ -88,11 +90,38 @@ def test_each_command_method_takes_the_arguments_of_its_class(command: str) -> N
         assert p.kind is inspect.Parameter.KEYWORD_ONLY
         default = inspect.Parameter.empty if f.default is attrs.NOTHING else f.default
         assert p.default == default, f.name
+    # The method hands on each of its arguments under its own name, and nothing else: the
+    # engine then needs no check for unknown or missing names (commands.build(named=True)).
+    assert _handed_on(method) == (command, {f.name: f.name for f in fields})
     doc = method.__doc__ or ""
     for rule_id in {r for t in __import__("sipcore.states").states.TABLE
                     if t.command == command for r in (*t.rules, *t.refused_in.values())}:
         if registry()[rule_id].check is not None:
             assert rule_id in doc, f"{command}'s docstring does not name {rule_id}"
+
+
+def _handed_on(method: object) -> tuple[str, dict[str, str]]:
+    """The command name and the {key: parameter} dict that ``method`` hands to ``self._run``."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(method)))  # type: ignore[arg-type]
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute) and n.func.attr == "_run")
+    name, _, raw = call.args
+    assert isinstance(name, ast.Constant) and isinstance(raw, ast.Dict)
+    handed = {}
+    for key, value in zip(raw.keys, raw.values, strict=True):
+        assert isinstance(key, ast.Constant) and isinstance(value, ast.Name)
+        handed[key.value] = value.id
+    return name.value, handed
+
+
+def test_the_engine_refuses_unknown_and_missing_names_from_other_callers() -> None:
+    case, clock = walk("coordinated")
+    with pytest.raises(InputError, match="invitess"):
+        case.execute("send_invitation", at=clock(), meeting_at=clock(days=7), place="VC",
+                     form="in_person", invitess=["hemtjanst"])
+    with pytest.raises(InputError, match="invitees"):
+        case.check("send_invitation", at=clock(), meeting_at=clock(days=7), place="VC",
+                   form="in_person")
 
 
 def test_open_case_takes_the_arguments_of_its_class() -> None:

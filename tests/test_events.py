@@ -617,6 +617,21 @@ def test_deep_nesting_is_refused_as_a_format_error(text: str) -> None:
         events_from_json(text)
 
 
+def test_nesting_beyond_the_parsers_limit_is_named() -> None:
+    with pytest.raises(EventFormatError, match="nested too deeply"):
+        events_from_json("[" * 2_000 + "]" * 2_000)
+
+
+def test_a_lone_surrogate_is_not_json() -> None:
+    # Such a text cannot be written as UTF-8: json would read it, orjson refuses it.
+    text = json.dumps(events_json(), ensure_ascii=False)
+    assert "Vårdcentralen" in text
+    text = text.replace("Vårdcentralen", "V\\ud800rdcentralen", 1)
+    assert "\\ud800" in text
+    with pytest.raises(EventFormatError, match="not JSON"):
+        events_from_json(text)
+
+
 def test_nesting_within_an_event_is_refused_by_its_field() -> None:
     data = events_json()
     set_path(data, "9.args.participants", [[[["psyk"]]]])

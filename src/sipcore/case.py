@@ -563,10 +563,14 @@ class SipCase:
 
     def execute(self, command: str, *, at: dt.datetime, **args: Any) -> Outcome:
         """Run ``command`` by name (as scenario files do)."""
-        return self._run(_command_name(command), at, _raw(command, args))
+        return self._run(_command_name(command), at, _raw(command, args), named=False)
 
-    def _run(self, command: str, at: Any, raw: Mapping[str, Any]) -> Outcome:
-        _, refusal, advice, event = decided(self, command, at, raw)
+    def _run(
+        self, command: str, at: Any, raw: Mapping[str, Any], *, named: bool = True
+    ) -> Outcome:
+        """Decide and apply ``command``. ``named`` (the command methods): ``raw`` holds
+        exactly the command's arguments, named by the method's signature."""
+        _, refusal, advice, event = decided(self, command, at, raw, named=named)
         if refusal is not None:
             try:
                 raise refusal

@@ -718,9 +718,20 @@ class _Spec:
             args.cross_check if "cross_check" in vars(args) else None,
         )
 
-    def make(self, args: Mapping[str, Any], units: Container[str] | None) -> Command:
-        """Refuse unknown and missing arguments, then check each one by its kind, then
-        (with ``units``) that every unit an argument names is declared."""
+    def make(
+        self, args: Mapping[str, Any], units: Container[str] | None, *, named: bool = False
+    ) -> Command:
+        """Refuse unknown and missing arguments (unless ``named``: the caller's signature
+        names exactly these), then check each one by its kind, then (with ``units``) that
+        every unit an argument names is declared."""
+        if not named:
+            self._refuse_unknown_and_missing(args)
+        made = self._made
+        if made is None:
+            made = self._made = _written_out(self)
+        return made(args, units)
+
+    def _refuse_unknown_and_missing(self, args: Mapping[str, Any]) -> None:
         if not self.names.issuperset(args):
             unknown = next(name for name in args if name not in self.names)
             listed = ", ".join(name for name, _, _ in self.fields) or "none"
@@ -728,10 +739,6 @@ class _Spec:
         if not self.required_names.issubset(args):
             name, expected = next(r for r in self.required if r[0] not in args)
             raise InputError(name, f"{expected} (required by {self.command})")
-        made = self._made
-        if made is None:
-            made = self._made = _written_out(self)
-        return made(args, units)
 
 
 Maker = Callable[[Mapping[str, Any], "Container[str] | None"], Command]
@@ -787,15 +794,17 @@ _LOADERS = {command: _Spec.of(command, attrs.fields(cls)) for command, cls in CO
 
 
 def build(
-    command: str, args: Mapping[str, Any], units: Container[str] | None = None
+    command: str, args: Mapping[str, Any], units: Container[str] | None = None, *,
+    named: bool = False,
 ) -> Command:
     """Build the arguments a caller gives ``command``: unknown or missing arguments are
-    refused, each is checked by its kind and, with ``units``, every unit it names must be one
-    of them."""
+    refused (``named``: ``args`` come from a signature that names each argument of the
+    command, as :class:`~sipcore.SipCase`'s command methods do, so none can be), each is
+    checked by its kind and, with ``units``, every unit it names must be one of them."""
     spec = _SPECS[command]
     if not args and spec.empty is not None:
         return spec.empty
-    return spec.make(args, units)
+    return spec.make(args, units, named=named)
 
 
 def load(command: str, values: Mapping[str, Any]) -> Command:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
+import orjson
 
 from sipcore.commands import COMMAND_ARGS, ArgKind, Command, PrefValue, aware, lean_of, load
 from sipcore.consent import Person
@@ -153,22 +154,11 @@ class _Bad(Exception):
         self.expected = expected
 
 
-class _NotJson(Exception):
-    """The text holds what JSON does not: NaN, Infinity, a number too large for a float."""
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _NotJson(f"{name} is not a JSON value")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NotJson(f"the number {text[:20]} is out of a float's range")
-    return value
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+# The JSON text is parsed by orjson (strict JSON: no NaN or Infinity, no number beyond a
+# float's range, UTF-8 without lone surrogates, nesting within 1024 levels), a C parser more
+# than twice as fast as the standard library's; reading the events then costs about as much
+# again as the parsing. Every error it raises is a json.JSONDecodeError.
+_parse = orjson.loads
 
 
 def _shown(value: Any) -> str:
@@ -802,17 +792,13 @@ def events_from_json(text: str | bytes) -> list[Event]:
             f"events: longer than {MAX_JSON_CHARS:,} characters (sipcore.events.MAX_JSON_CHARS)"
         )
     try:
-        raw = _DECODER.decode(text)
-    except json.JSONDecodeError as exc:
+        raw = _parse(text)
+    except json.JSONDecodeError as exc:  # (orjson's is one too)
+        if "depth" in exc.msg or "recursion" in exc.msg:  # (orjson allows 1024 levels)
+            raise EventFormatError(
+                f"events: nested too deeply (a valid text nests {MAX_DEPTH} levels)"
+            ) from None
         raise EventFormatError(f"events: not JSON ({exc.msg} at line {exc.lineno})") from None
-    except _NotJson as exc:
-        raise EventFormatError(f"events: not JSON ({exc})") from None
-    except RecursionError:
-        raise EventFormatError(
-            f"events: nested too deeply (a valid text nests {MAX_DEPTH} levels)"
-        ) from None
-    except ValueError as exc:  # e.g. an integer of more digits than int() reads
-        raise EventFormatError(f"events: not JSON ({_shown(str(exc))[1:-1]})") from None
     if type(raw) is not list:
         raise EventFormatError("events: expected a JSON array of events")
     events = _quick_events(raw, _Stamps(), _full_event)

@@ -95,16 +95,18 @@ Decided = tuple[dt.datetime, Refusal | None, tuple[Finding, ...], Event | None]
 
 
 def decided(
-    case: SipCase, command: str, at: Any, raw: Mapping[str, Any], *, fire: bool = True
+    case: SipCase, command: str, at: Any, raw: Mapping[str, Any], *, fire: bool = True,
+    named: bool = False,
 ) -> Decided:
     """:func:`decide` as a plain tuple: the checked time, the refusal (or ``None``), the
     advice, the event (or ``None``). ``fire=False`` reads the destination from the compiled
     rulebook instead of firing the shared machine, and leaves the ``should`` rules unchecked
-    (verified replay: the table is the same, and advice does not decide)."""
+    (verified replay: the table is the same, and advice does not decide). ``named``: ``raw``
+    holds exactly the command's arguments by name (a typed command method's)."""
     if (type(at) is not dt.datetime or type(at.tzinfo) is not dt.timezone
             or not FIRST_YEAR <= at.year <= LAST_YEAR):
         at = aware("at", at)  # (a time at a fixed offset in the calendar's years is kept)
-    args = build(command, raw, case.units.ids) if raw else build(command, raw)
+    args = build(command, raw, case.units.ids, named=named) if raw else build(command, raw)
     day = local_date(at)
     profile = case.profile_for(day)
     book = rulebook(profile)
