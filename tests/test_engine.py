@@ -263,3 +263,27 @@ def test_a_snapshot_is_json_and_tells_equal_cases() -> None:
     assert json.loads(text) == case.snapshot()
     again = SipCase.replay(case.events)
     assert again.snapshot() == case.snapshot() and again != case  # equal by value, not ==
+
+
+def test_a_commands_rules_work_out_the_consents_in_force_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """consent.required and consent.scope (and the people rules) read the same consents: they
+    are worked out once per command (Context.memo), and each command anew."""
+    import sipcore.consent as consent
+
+    case, clock = walk("answered")
+    calls: list[dt.datetime] = []
+    original = consent.consents_in_force
+
+    def counting(*args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        calls.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(consent, "consents_in_force", counting)
+    meeting_at = clock(days=7)
+    case.hold_meeting(at=meeting_at, participants=["vc", "hemtjanst"])
+    assert calls == [meeting_at]
+    with pytest.raises(Exception, match="consent.scope"):  # a unit outside every consent
+        case.add_intervention(at=clock(), text="Stöd", unit="psyk")
+    assert calls == [meeting_at, calls[-1]] and calls[-1] > meeting_at
