@@ -284,6 +284,6 @@ def test_a_commands_rules_work_out_the_consents_in_force_once(
     meeting_at = clock(days=7)
     case.hold_meeting(at=meeting_at, participants=["vc", "hemtjanst"])
     assert calls == [meeting_at]
-    with pytest.raises(Exception, match="consent.scope"):  # a unit outside every consent
+    with pytest.raises(Exception, match=r"consent\.scope"):  # a unit outside every consent
         case.add_intervention(at=clock(), text="Stöd", unit="psyk")
     assert calls == [meeting_at, calls[-1]] and calls[-1] > meeting_at
