@@ -527,3 +527,20 @@ def test_vastmanland_one_working_day(sent: dt.datetime, due: dt.date) -> None:
     case = consented(sent - dt.timedelta(days=1), "vastmanland")
     invite(case, sent)
     assert only(case, sent, "answer_invitation").due == due
+
+
+@pytest.mark.parametrize(
+    ("profile_name", "titles"),
+    [("national", set()), ("jonkoping", {"jonkoping"}), ("vastmanland", {"vastmanland"})],
+)
+def test_an_obligations_sources_are_its_regions_routines_only(
+    profile_name: str, titles: set[str]
+) -> None:
+    """DOMAIN.md §5.1 for obligations: a region's routine is cited under its own profile only
+    (the follow-up obligation cites the Jönköping and the Västmanland routines)."""
+    from sipcore.legal import CATALOGUE
+
+    case, clock = walk("active", profile_name=profile_name)
+    follow_up = next(o for o in case.obligations(clock()) if o.kind == "follow_up")
+    regions = {CATALOGUE[s.key].region for s in follow_up.sources}
+    assert regions == titles

@@ -164,6 +164,7 @@ class Term(NamedTuple):
     coordinators: tuple[tuple[dt.datetime, str], ...] = ()
     due_at: dt.datetime | None = None  # due at a time (an admission notice: 24 hours)
     by_appointment: bool = False  # owed by whoever is appointed (none before the first)
+    region: str | None = None  # whose routines it cites (None: the national profile's case)
 
     def unit_at(self, as_of: dt.datetime) -> str | None:
         """The unit that owes this as of ``as_of``: for the coordinator's kinds, the unit of
@@ -273,11 +274,12 @@ def terms(
                 found.extend(started)
     coordinators = tuple(now.coordinators)
     fast = tuple(now.fast_vardkontakter)
+    region = None if profile.extends is None else profile.id  # as the rulebook's findings
     return tuple(
         Term(t.kind.kind, t.unit, t.due, t.starts_at, t.met_at, t.cancelled_at,
              coordinators if t.kind.owed_by == "coordinator"
              else fast if t.kind.owed_by == "fast_vardkontakt" else (),
-             t.due_at, t.kind.owed_by == "fast_vardkontakt")
+             t.due_at, t.kind.owed_by == "fast_vardkontakt", region)
         for t in found
     )
 
@@ -420,14 +422,17 @@ def _as_of(term: Term, as_of: dt.datetime, day: dt.date) -> Obligation:
         term.status(as_of, day),
         term.starts_at,
         term.met_at if term.met_at is not None and term.met_at <= as_of else None,
-        _sources(term.kind),
+        _sources(term.kind, local_date(term.starts_at), term.region),
         term.due_at,
     )
 
 
-@functools.cache
-def _sources(kind: str) -> tuple[Source, ...]:
-    return tuple(Source.of(c) for c in _BY_KIND[kind].sources)
+@functools.lru_cache(maxsize=256)  # a few kinds, periods and regions
+def _sources(kind: str, day: dt.date, region: str | None) -> tuple[Source, ...]:
+    """The sources of an obligation of ``kind`` that started on ``day`` in a case under the
+    profile of ``region`` (DOMAIN.md §5.1): the statute sections in force that day, and only
+    that region's routines."""
+    return tuple(Source.of(c) for c in _BY_KIND[kind].sources if c.ref.applies(day, region))
 
 
 def obligations(terms: Iterable[Term], as_of: dt.datetime) -> tuple[Obligation, ...]:
