@@ -225,6 +225,13 @@ def test_rules_and_profiles(client: httpx.Client) -> None:
     assert [p["key"] for p in profiles] == [p.key for p in bundled_profiles()]
     missing = client.get("/rules/no.such_rule")
     assert missing.status_code == 404 and missing.json()["field"] == "rule_id"
+    assert "transition.not_allowed" in missing.json()["expected"]
+    # A refusal id that a decision names is found too, as what it is.
+    refusal = client.get("/rules/transition.not_allowed").json()
+    assert refusal["level"] == "refusal" and refusal["sources"] == []
+    assert "fas" in refusal["summary_sv"] and set(refusal["levels"].values()) == {"refusal"}
+    assert client.get("/rules/invitation.not_invited").json()["commands"] == [
+        "answer_invitation"]
 
 
 def test_the_openapi_document_holds_the_schemas(client: httpx.Client) -> None:

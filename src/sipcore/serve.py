@@ -254,12 +254,16 @@ def _request_schemas() -> dict[str, dict[str, Any]]:
         "rule": {
             "type": "object",
             "properties": {
-                "id": {"type": "string"}, "level": {"enum": ["must", "should", "off"]},
+                "id": {"type": "string"},
+                "level": {"enum": ["must", "should", "off", "refusal"],
+                          "description": "refusal: an id the order of checks refuses with, "
+                                         "not a rule"},
                 "summary_sv": {"type": "string"}, "summary_en": {"type": "string"},
                 "sources": {"type": "array", "items": _ref("source")},
                 "commands": {"type": "array", "items": {"type": "string"}},
                 "levels": {"type": "object",
-                           "additionalProperties": {"enum": ["must", "should", "off"]}},
+                           "additionalProperties": {"enum": ["must", "should", "off",
+                                                             "refusal"]}},
             },
             "required": ["id", "level", "summary_sv", "summary_en", "sources", "commands",
                          "levels"],
@@ -344,6 +348,7 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
     if type(max_body) is not int or max_body < 1:
         raise InputError("max_body", "a number of bytes ≥ 1", max_body)
     from sipcore import rule_catalogue
+    from sipcore.catalogue import REFUSALS
     from sipcore.profiles import bundled_profiles
 
     app = FastAPI(
@@ -391,16 +396,18 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
     profiles = bundled_profiles()
     rules = {rule_id: wire.rule_json(rule, profiles) for rule_id, rule in
              rule_catalogue().items()}
+    refusals = {refusal_id: wire.refusal_json(refusal_id, profiles) for refusal_id in REFUSALS}
     listed = [wire.profile_json(p) for p in profiles]
 
     async def all_rules() -> Response:
         return _json({"rules": list(rules.values())})
 
     async def one_rule(rule_id: str) -> Response:
-        found = rules.get(rule_id)
+        found = rules.get(rule_id) or refusals.get(rule_id)
         if found is None:
             return _problem("not-found", 404, "No such rule", f"no rule has the id {rule_id!r}",
-                            "rule_id", "a rule id (GET /rules lists them)")
+                            "rule_id", "a rule id (GET /rules lists them) or a refusal id ("
+                            + ", ".join(REFUSALS) + ")")
         return _json(found)
 
     async def all_profiles() -> Response:
@@ -409,7 +416,7 @@ def create_app(*, max_body: int = MAX_BODY) -> ASGIApp:
     app.add_api_route("/rules", all_rules, methods=["GET"], summary="Every rule",
                       response_class=Response, responses=_listing("rules", "rule"))
     app.add_api_route("/rules/{rule_id}", one_rule, methods=["GET"],
-                      summary="One rule: its wording, sources and level in each profile",
+                      summary="One rule or refusal id: its wording, sources, level per profile",
                       response_class=Response, responses=_responses("rule", 404))
     app.add_api_route("/profiles", all_profiles, methods=["GET"],
                       summary="Every bundled profile version", response_class=Response,

@@ -395,6 +395,22 @@ def profile_json(profile: Any) -> dict[str, Any]:
     }
 
 
+def refusal_json(refusal_id: str, profiles: Iterable[Any]) -> dict[str, Any]:
+    """A refusal id that is not a rule (``transition.not_allowed``, ``case.time_order``,
+    ``invitation.not_invited``) in the shape of a rule: level ``refusal`` in every profile, no
+    sources (the contract's order of checks, DOMAIN.md §4, is where it comes from)."""
+    from sipcore import states
+    from sipcore.catalogue import REFUSALS
+
+    text_sv, text_en = REFUSALS[refusal_id]
+    commands = ["answer_invitation"] if refusal_id == "invitation.not_invited" else sorted(
+        states.COMMANDS)
+    return {
+        "id": refusal_id, "level": "refusal", "summary_sv": text_sv, "summary_en": text_en,
+        "sources": [], "commands": commands, "levels": {p.key: "refusal" for p in profiles},
+    }
+
+
 def rule_json(rule: Any, profiles: Iterable[Any]) -> dict[str, Any]:
     """One rule: its wording, its sources, the commands it guards and its level in each
     profile version."""
