@@ -656,3 +656,39 @@ def test_every_error_names_its_argument(
         call()
     assert info.value.argument == argument
     assert str(info.value).startswith(f"{argument}: expected ")
+
+
+_INSTANTS = st.datetimes(min_value=datetime(1990, 1, 2), max_value=datetime(2100, 12, 30),
+                         timezones=st.just(UTC))
+
+
+@given(_INSTANTS, st.integers(min_value=-14 * 60, max_value=14 * 60),
+       st.sampled_from([0, 1]))
+def test_local_date_is_the_date_in_stockholm_at_any_offset_or_wall_time(
+    instant: datetime, offset_minutes: int, fold: int
+) -> None:
+    """The quick readings of local_date (a fixed offset on a day Stockholm keeps one offset, a
+    wall time of Stockholm) give the date astimezone gives, around the changes too."""
+    from sipcore.deadlines import stockholm
+
+    expected = instant.astimezone(stockholm()).date()
+    fixed = instant.astimezone(timezone(timedelta(minutes=offset_minutes)))
+    assert local_date(fixed) == expected
+    for offset in (timedelta(hours=1), timedelta(hours=2)):  # Stockholm's own offsets
+        assert local_date(instant.astimezone(timezone(offset))) == expected
+    wall = instant.astimezone(stockholm()).replace(fold=fold)
+    assert local_date(wall) == wall.date()
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 29), date(2026, 10, 25), date(1995, 9, 24)])
+def test_local_date_on_the_days_the_offset_changes(day: date) -> None:
+    """On the days summer time starts or ends, every minute of the day and the days beside
+    it, at UTC+1 and UTC+2, reads as astimezone reads it."""
+    from sipcore.deadlines import stockholm
+
+    start = datetime.combine(day - timedelta(days=1), datetime.min.time(), UTC)
+    for minutes in range(0, 3 * 24 * 60, 7):
+        instant = start + timedelta(minutes=minutes)
+        for hours in (0, 1, 2):
+            at = instant.astimezone(timezone(timedelta(hours=hours)))
+            assert local_date(at) == instant.astimezone(stockholm()).date(), at

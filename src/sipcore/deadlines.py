@@ -41,7 +41,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -327,6 +327,26 @@ def stockholm() -> ZoneInfo:
     return ZoneInfo(TIMEZONE)
 
 
+# A day's ordinal → the UTC offset Europe/Stockholm keeps all through that day, or None on the
+# two days a year it changes (the days seen, a few thousand at most; then learnt again).
+_STEADY: dict[int, timezone | None] = {}
+_STEADY_SIZE = 4096
+
+
+def _steady(ordinal: int) -> timezone | None:
+    """The offset Europe/Stockholm has all through the day of ``ordinal`` (None if it changes
+    that day): a time at that offset on that day is a wall time of Stockholm, whose date is the
+    local date."""
+    day = date.fromordinal(ordinal)
+    zone = stockholm()
+    offsets = {datetime.combine(day, moment, zone).utcoffset() for moment in (time.min, time.max)}
+    found = timezone(offsets.pop()) if len(offsets) == 1 else None  # type: ignore[arg-type]
+    if len(_STEADY) >= _STEADY_SIZE:
+        _STEADY.clear()
+    _STEADY[ordinal] = found
+    return found
+
+
 def local_date(at: datetime) -> date:
     """The Europe/Stockholm date of the aware datetime ``at`` (any year but the first and last
     day of ``datetime``'s own range, whose local date may lie outside it).
@@ -336,6 +356,14 @@ def local_date(at: datetime) -> date:
     whose ``tzinfo`` gives no valid offset, naming ``at``.
     """
     zone = at.tzinfo if type(at) is datetime else None
+    if type(zone) is timezone:  # a fixed offset: on a day of one offset, its own date is it
+        steady = _STEADY.get(at.toordinal(), False)
+        if steady is False:
+            steady = _steady(at.toordinal())
+        if steady == zone:
+            return at.date()
+    elif zone is stockholm():  # a wall time of Europe/Stockholm: its own date
+        return at.date()
     if type(zone) is timezone or type(zone) is ZoneInfo:  # aware, without asking the offset
         try:
             return at.astimezone(stockholm()).date()
