@@ -118,7 +118,7 @@ def decided(
     if at < latest:
         return at, Refusal(command, (_time_order(at, latest),)), (), None
     kind = case.case_kind
-    move = book.moves_of(kind).get((phase, command))
+    move = book.kinds[kind].get((phase, command))  # (the moves of the case's kind)
     if move is None:
         return at, _phase_refusal(command, phase, day, book.region, kind), (), None
     against = CASE_INPUT.get(command)
