@@ -19,6 +19,7 @@ import attrs
 from sipcore.commands import (
     HAND_OUT_TO,
     AppointMeetingLeader,
+    Command,
     Given,
     HandOutPlan,
     HoldMeeting,
@@ -361,7 +362,7 @@ def _hand_out(case: SipCase, args: HandOutPlan, at: dt.datetime) -> None:
 
 
 # The commands whose arguments name records of the case, with the check of those names.
-REFERENCES: Mapping[type, Callable[[SipCase, Any, dt.datetime], None]] = {
+REFERENCES: Mapping[type[Command], Callable[[SipCase, Any, dt.datetime], None]] = {
     SendInvitation: _invitation,
     HoldMeeting: _meeting,
     RegisterRepresentative: _registration,
@@ -369,7 +370,7 @@ REFERENCES: Mapping[type, Callable[[SipCase, Any, dt.datetime], None]] = {
 }
 
 
-def check_references(case: SipCase, args: object, at: dt.datetime) -> None:
+def check_references(case: SipCase, args: Command, at: dt.datetime) -> None:
     """Bad input that needs the case: an unknown relative or representative id, a mandate
     that has expired when it is registered, a hand-out of a version that is not approved or
     to someone the case does not know. Raises :class:`~sipcore.errors.InputError`."""

@@ -121,16 +121,10 @@ def decided(
     move = book.kinds[kind].get((phase, command))  # (the moves of the case's kind)
     if move is None:
         return at, _phase_refusal(command, phase, day, book.region, kind), (), None
-    against = CASE_INPUT.get(command)
-    if against is not None:  # what the arguments say against the case's history: bad input
-        against(case, at, args)
-    if type(args) in REFERENCES:  # the ids it names must be the case's (DOMAIN.md §§11–12)
-        check_references(case, args, at)
-    if type(args) is AnswerInvitation and args.unit not in _invitees(case):
-        return at, Refusal(command, (_not_invited(args.unit),)), (), None
-    if command == "revoke_invitation" and case.invitation is None:  # none in force in active
-        return at, TransitionNotAllowed(command, str(phase), states.allowed_commands(phase)), \
-            (), None
+    if command in _READS_THE_CASE:
+        refused = _against_the_case(case, command, at, args, phase)
+        if refused is not None:
+            return at, refused, (), None
     checks = move.checks if fire else move.must
     if not checks:
         return at, None, (), _event(case, profile, move, phase, at, args, fire)
@@ -140,18 +134,44 @@ def decided(
     return at, None, advice, _event(case, profile, move, phase, at, args, fire)
 
 
+# The commands whose arguments are read against the case's records before its rules.
+_READS_THE_CASE = frozenset(
+    {*CASE_INPUT, *(cls.command for cls in REFERENCES), "answer_invitation",
+     "revoke_invitation"})
+
+
+def _against_the_case(
+    case: SipCase, command: str, at: dt.datetime, args: Command, phase: Phase
+) -> Refusal | None:
+    """What the arguments say against the case's records: bad input (raised), or the refusal
+    of an answer from a unit not invited, or of a revocation with no invitation in force."""
+    against = CASE_INPUT.get(command)
+    if against is not None:  # what the arguments say against the case's history: bad input
+        against(case, at, args)
+    if type(args) in REFERENCES:  # the ids it names must be the case's (DOMAIN.md §§11–12)
+        check_references(case, args, at)
+    if type(args) is AnswerInvitation and args.unit not in _invitees(case):
+        return Refusal(command, (_not_invited(args.unit),))
+    if command == "revoke_invitation" and case.invitation is None:  # none in force in active
+        return TransitionNotAllowed(command, str(phase), states.allowed_commands(phase))
+    return None
+
+
 def _check(
     checks: tuple[tuple[Rule, Check, Level], ...], ctx: Context[Any], region: str | None
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
     """Every rule of ``checks``: the failed ``must`` rules and the failed ``should`` rules."""
-    failed: list[Finding] = []
-    advice: list[Finding] = []
+    failed: tuple[Finding, ...] = ()
+    advice: tuple[Finding, ...] = ()
     for rule, check, level in checks:
         detail = check(ctx)
         if detail is not None:
             found = _finding(rule.id, detail, level, ctx.day, region)
-            (failed if level == "must" else advice).append(found)
-    return tuple(failed), tuple(advice)
+            if level == "must":
+                failed += (found,)
+            else:
+                advice += (found,)
+    return failed, advice
 
 
 @functools.lru_cache(maxsize=32)  # a few days' advice: small beside a streamed log
