@@ -662,11 +662,14 @@ def _lines_of(v: str, f: attrs.Attribute[Any], space: dict[str, Any]) -> list[st
 
 
 # Each command's reader, and how many fields its event holds (the opening event also has its
-# declaration).
-_QUICK: dict[str, tuple[Callable[[Any], Command], int]] = {
-    command: (_quick_reader(command), 12 if command == "open_case" else 11)
-    for command in COMMAND_ARGS
-}
+# declaration): written out on the first event of the command that is read, not at import.
+_QUICK: dict[str, tuple[Callable[[Any], Command], int]] = {}
+
+
+def _quick_of(command: str) -> tuple[Callable[[Any], Command], int]:
+    """The reader of ``command`` and its event's size (an unknown command: ``KeyError``)."""
+    found = _QUICK[command] = (_quick_reader(command), 12 if command == "open_case" else 11)
+    return found
 _get_event = operator.itemgetter(
     "schema", "seq", "at", "command", "args", "phase", "profile", "profile_hash", "unit", "kva",
     "case",
@@ -714,7 +717,8 @@ def _quick_events(
         try:
             (schema, seq, at, command, args, phase, key, content_hash, unit, kva,
              case_id) = _get_event(item)
-            read, size = quick[command]
+            entry = quick.get(command)  # (a command that is no text: TypeError, given up)
+            read, size = _quick_of(command) if entry is None else entry
             if (
                 type(seq) is not int
                 or type(schema) is not int
