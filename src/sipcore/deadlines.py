@@ -41,7 +41,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -57,6 +57,7 @@ __all__ = [
     "local_date",
     "non_working_weekdays",
     "roll_forward",
+    "steady_offset",
     "working_days_between",
     "working_days_in_year",
 ]
@@ -333,14 +334,27 @@ _STEADY: dict[int, timezone | None] = {}
 _STEADY_SIZE = 4096
 
 
+def steady_offset(zone: tzinfo, day: date) -> timezone | None:
+    """The UTC offset ``zone`` has all through ``day``: the same at the noons before, of and
+    after it (None when it changes in between). A time at that offset on that day is a wall
+    time of ``zone``."""
+    offsets = {datetime.combine(day + k * _ONE_DAY, _NOON, zone).utcoffset() for k in (-1, 0, 1)}
+    offset = offsets.pop() if len(offsets) == 1 else None
+    return None if offset is None else timezone(offset)
+
+
+_NOON = time(12)
+_ONE_DAY = timedelta(days=1)
+
+
 def _steady(ordinal: int) -> timezone | None:
     """The offset Europe/Stockholm has all through the day of ``ordinal`` (None if it changes
-    that day): a time at that offset on that day is a wall time of Stockholm, whose date is the
-    local date."""
-    day = date.fromordinal(ordinal)
-    zone = stockholm()
-    offsets = {datetime.combine(day, moment, zone).utcoffset() for moment in (time.min, time.max)}
-    found = timezone(offsets.pop()) if len(offsets) == 1 else None  # type: ignore[arg-type]
+    about then): a time at that offset on that day is a wall time of Stockholm, whose date is
+    the local date."""
+    try:
+        found = steady_offset(stockholm(), date.fromordinal(ordinal))
+    except OverflowError:  # the first or last day datetime has: read the long way
+        return None
     if len(_STEADY) >= _STEADY_SIZE:
         _STEADY.clear()
     _STEADY[ordinal] = found

@@ -24,7 +24,7 @@ import orjson
 
 from sipcore.commands import COMMAND_ARGS, ArgKind, Command, PrefValue, aware, lean_of, load
 from sipcore.consent import Person
-from sipcore.deadlines import FIRST_YEAR, LAST_YEAR, TIMEZONE, local_date
+from sipcore.deadlines import FIRST_YEAR, LAST_YEAR, TIMEZONE, local_date, steady_offset
 from sipcore.errors import EventFormatError, InputTypeError, OutOfRangeError, SipError
 from sipcore.process import Units
 from sipcore.profiles import Stamp
@@ -205,22 +205,9 @@ def _in_range(value: dt.datetime) -> None:
         raise _Bad(f"a time whose {TIMEZONE} date is within {_RANGE} (the calendar's years)")
 
 
-_NOON = dt.time(12)
-_DAY = dt.timedelta(days=1)
-
-
 # (zone, ordinal) → its offset (the quick path looks up None for a zone it does not know)
 _QUIET: dict[tuple[ZoneInfo | None, int], dt.timezone | None] = {}
 _QUIET_SIZE = 4096  # days remembered at most (then forgotten at once, and learnt again)
-
-
-def _quiet_offset(zone: ZoneInfo, day: dt.date) -> dt.timezone | None:
-    """The UTC offset ``zone`` has all through ``day`` (a date of the calendar's years): the
-    same at the noons before, of and after it. None when it changes in between; then a time of
-    that day is read the long way."""
-    offsets = {dt.datetime.combine(day + k * _DAY, _NOON, zone).utcoffset() for k in (-1, 0, 1)}
-    offset = offsets.pop() if len(offsets) == 1 else None
-    return None if offset is None else dt.timezone(offset)
 
 
 def _read_time(text: Any) -> dt.datetime:
@@ -251,7 +238,7 @@ def _read_time(text: Any) -> dt.datetime:
     day = (zone, fixed.toordinal())
     quiet = _QUIET.get(day, False)
     if quiet is False:
-        quiet = _quiet_offset(zone, fixed.date())
+        quiet = steady_offset(zone, fixed.date())  # (None: read the long way)
         if FIRST_YEAR < fixed.year < LAST_YEAR:  # (only those: the quick path counts on it)
             if len(_QUIET) >= _QUIET_SIZE:
                 _QUIET.clear()
