@@ -44,6 +44,7 @@ from sipcore.events import (
     Event,
     _event_from_dict,
     _event_to_dict,
+    _Filling,
     _quick_event,
     _read_time,
     _Stamps,
@@ -762,6 +763,24 @@ def count_calls(run: Callable[[], object]) -> int:
     finally:
         sys.setprofile(None)
     return calls
+
+
+def test_an_event_is_made_by_storing_its_fields() -> None:
+    """The quick path fills an Event in field by field (``events._Filling``): that is the same
+    event only while ``Event.__init__`` does nothing else, with every field given."""
+    fields = attrs.fields(Event)
+    assert [f.name for f in fields] == list(_Filling.__slots__) == list(Event.__slots__)
+    for f in fields:
+        assert f.init and f.validator is None and f.converter is None and f.on_setattr in (
+            None, attrs.setters.NO_OP), f.name
+    for hook in ("__attrs_pre_init__", "__attrs_post_init__", "__attrs_init__"):
+        assert not hasattr(Event, hook), hook
+    assert attrs.has(Event) and Event.__setattr__ is not object.__setattr__  # (still frozen)
+    item = json.loads(events_to_json(CASES["closed"]().events))[1]
+    quick = _quick_event(item, _Stamps())
+    assert type(quick) is Event and quick == _event_from_dict(item, "e", _Stamps())
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        quick.seq = 2  # type: ignore[misc]
 
 
 def test_reading_costs_a_few_python_calls_per_event() -> None:

@@ -677,6 +677,17 @@ def _quick_declaration(raw: Any) -> Declaration:
     return Declaration(Person(birth, tuple(guardians)), Units.of(units))
 
 
+class _Filling:
+    """An :class:`Event` as the quick path fills it in: a plain class of the same slots, whose
+    instance becomes an ``Event`` once each field is stored (by ``__class__`` assignment, which
+    Python allows between classes of one layout). ``Event.__init__`` does nothing but store
+    the fields (no default is left to fill, no validator, converter or post-init:
+    tests/test_events.py keeps it so), and each store through a frozen class's
+    ``object.__setattr__`` costs three times as much as a plain one."""
+
+    __slots__ = tuple(field.name for field in attrs.fields(Event))
+
+
 _E = TypeVar("_E", bound=Event | None)
 _NO_STAMP = Stamp("", "")  # (never given to an event: the first is read before it is used)
 
@@ -696,6 +707,9 @@ def _quick_events(
     timezone = dt.timezone
     zones = _ZONE_SUFFIXES
     quiet = _QUIET
+    new = object.__new__
+    filling = _Filling
+    event_class = Event
     last_case: Any = _ABSENT
     last_key: Any = _ABSENT
     last_hash: Any = _ABSENT
@@ -744,7 +758,17 @@ def _quick_events(
                                     case_id,
                                     declaration=_quick_declaration(item["declaration"])))
             else:
-                append(Event(seq, when, read(args), phases[phase], stamp, unit, kva, case_id))
+                event: Any = new(filling)  # (see _Filling)
+                event.seq = seq
+                event.at = when
+                event.args = read(args)
+                event.phase = phases[phase]
+                event.decided_under = stamp
+                event.unit = unit
+                event.kva = kva
+                event.case_id = case_id
+                event.__class__ = event_class
+                append(event)
             continue
         except _GIVE_UP:
             pass
