@@ -25,6 +25,7 @@ from dateutil import tz as dateutil_tz
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from sipcore import errors
 from sipcore.deadlines import (
     DATA_FILE,
     FIRST_YEAR,
@@ -41,7 +42,7 @@ from sipcore.deadlines import (
     working_days_between,
     working_days_in_year,
 )
-from sipcore.errors import InputError, InputTypeError, OutOfRangeError
+from sipcore.errors import NOT_GIVEN, InputError, InputTypeError, OutOfRangeError
 
 GOLDEN = Path(__file__).parent / "data" / "nonworking_weekdays_1990_2100.txt"
 FIRST = date(FIRST_YEAR, 1, 1)
@@ -491,14 +492,33 @@ def test_import_builds_nothing() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_the_first_call_reads_the_shipped_table_without_holidays() -> None:
+def test_the_first_call_reads_the_shipped_table_without_holidays_or_attrs() -> None:
+    """The first call reads the shipped table, not ``holidays``; and since sipcore.deadlines
+    raises only input errors, it loads neither attrs nor the findings and sources of the rules
+    (sipcore.errors reads Finding when it is first asked for)."""
     code = (
         "import sys, sipcore.deadlines as d\n"
         "from datetime import date\n"
         "assert d.add_working_days(date(2026, 12, 23), 1) == date(2026, 12, 28)\n"
-        "assert not [m for m in sys.modules if m.startswith('holidays')], 'holidays imported'\n"
+        "try:\n"
+        "    d.add_working_days(date(2026, 12, 23), 1.5)\n"
+        "except d.InputError as exc:\n"
+        "    assert exc.argument == 'n', exc.argument\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('holidays', 'attr', 'attrs')\n"
+        "          or m in ('sipcore.findings', 'sipcore.legal')]\n"
+        "assert not loaded, loaded\n"
+        "from sipcore.errors import Finding\n"
+        "assert Finding.__module__ == 'sipcore.findings'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_input_error_without_its_value_shows_none() -> None:
+    exc = InputError("n", "a whole number")
+    assert exc.got is NOT_GIVEN and str(exc) == "n: expected a whole number"
+    assert str(InputError("n", "a whole number", 1.5)) == "n: expected a whole number, got 1.5"
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        errors.Nothing  # noqa: B018
 
 
 # --- the shipped table, checked against holidays --------------------------------------------------

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "NOT_GIVEN",
     "Adjustment",
     "AdmissionNotice",
     "Answer",
@@ -125,6 +126,7 @@ _WHERE = {
     "events_from_json": "sipcore.events",
     "events_to_json": "sipcore.events",
     "EventFormatError": "sipcore.errors",
+    "NOT_GIVEN": "sipcore.errors",
     "Finding": "sipcore.errors",
     "InputError": "sipcore.errors",
     "InputTypeError": "sipcore.errors",
@@ -169,6 +171,7 @@ if TYPE_CHECKING:
     )
     from sipcore.document import PlanDocument
     from sipcore.errors import (
+        NOT_GIVEN,
         EventFormatError,
         Finding,
         InputError,

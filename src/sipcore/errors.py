@@ -9,11 +9,13 @@ that are not rules, ``case.time_order`` and ``invitation.not_invited``.
 
 from __future__ import annotations
 
-import attrs
+from typing import TYPE_CHECKING, Any, Final
 
-from sipcore.findings import Finding
+if TYPE_CHECKING:
+    from sipcore.findings import Finding
 
 __all__ = [
+    "NOT_GIVEN",
     "EventFormatError",
     "Finding",
     "InputError",
@@ -28,6 +30,28 @@ __all__ = [
 ]
 
 
+# This module imports nothing of sipcore's or attrs' at import time, so that what raises only
+# input errors (sipcore.deadlines) loads without them; Finding is read from sipcore.findings
+# when first asked for.
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Finding":
+        from sipcore.findings import Finding
+
+        return Finding
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final[Any] = _NotGiven()
+"""The ``got`` of an :class:`InputError` raised without the value it was given."""
+
+
 class SipError(Exception):
     """Base class of every error sipcore raises."""
 
@@ -35,14 +59,15 @@ class SipError(Exception):
 class InputError(SipError, ValueError):
     """An argument is not what the command or function expects.
 
-    ``argument`` names the argument, ``expected`` says what was expected.
+    ``argument`` names the argument, ``expected`` says what was expected, ``got`` is the value
+    given (:data:`NOT_GIVEN` when the message shows none).
     """
 
-    def __init__(self, argument: str, expected: str, got: object = attrs.NOTHING) -> None:
+    def __init__(self, argument: str, expected: str, got: object = NOT_GIVEN) -> None:
         self.argument = argument
         self.expected = expected
         self.got = got
-        shown = "" if got is attrs.NOTHING else f", got {got!r}"
+        shown = "" if got is NOT_GIVEN else f", got {got!r}"
         super().__init__(f"{argument}: expected {expected}{shown}")
 
 
@@ -101,6 +126,8 @@ class TransitionNotAllowed(Refusal):
         self.allowed = allowed
         listed = ", ".join(allowed) or "inga"
         listed_en = ", ".join(allowed) or "none"
+        from sipcore.findings import Finding
+
         finding = Finding(
             "transition.not_allowed",
             "refusal",

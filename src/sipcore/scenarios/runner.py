@@ -27,7 +27,7 @@ from sipcore._engine import Decision
 from sipcore._toml import show_value
 from sipcore.case import SipCase
 from sipcore.deadlines import local_date
-from sipcore.errors import InputError, Refusal, ScenarioError
+from sipcore.errors import NOT_GIVEN, InputError, Refusal, ScenarioError
 from sipcore.profiles import Profile, profile_in_force
 from sipcore.scenarios.model import (
     INPUT,
@@ -68,7 +68,7 @@ def _views(case: SipCase, as_of: dt.datetime) -> tuple[ObligationView, ...]:
 
 def _bad_input(scenario: Scenario, step: Step, exc: InputError) -> ScenarioError:
     argument = exc.argument.removeprefix("fields.")
-    got = "" if exc.got is attrs.NOTHING else f", got {show_value(exc.got)}"
+    got = "" if exc.got is NOT_GIVEN else f", got {show_value(exc.got)}"
     return ScenarioError(
         f"{scenario.path}: {step.where}: {argument}: expected {exc.expected}{got}"
     )
