@@ -102,16 +102,25 @@ def test_each_command_method_takes_the_arguments_of_its_class(command: str) -> N
 
 def _handed_on(method: object) -> tuple[str, dict[str, str]]:
     """The command name and the {key: parameter} dict that ``method`` hands to ``self._run``."""
+    name, _, raw = _call_of(method, "_run").args
+    assert isinstance(name, ast.Constant)
+    return name.value, _named(raw)
+
+
+def _call_of(method: object, callee: str) -> ast.Call:
     tree = ast.parse(textwrap.dedent(inspect.getsource(method)))  # type: ignore[arg-type]
-    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
-                and isinstance(n.func, ast.Attribute) and n.func.attr == "_run")
-    name, _, raw = call.args
-    assert isinstance(name, ast.Constant) and isinstance(raw, ast.Dict)
+    return next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute) and n.func.attr == callee)
+
+
+def _named(raw: ast.expr) -> dict[str, str]:
+    """The {key: parameter} of a dict display of a method's parameters by name."""
+    assert isinstance(raw, ast.Dict)
     handed = {}
     for key, value in zip(raw.keys, raw.values, strict=True):
         assert isinstance(key, ast.Constant) and isinstance(value, ast.Name)
         handed[key.value] = value.id
-    return name.value, handed
+    return handed
 
 
 def test_the_engine_refuses_unknown_and_missing_names_from_other_callers() -> None:
@@ -129,6 +138,10 @@ def test_open_case_takes_the_arguments_of_its_class() -> None:
     assert [n for n in params if n not in ("at", "profile", "person", "units", "case_id")] == [
         f.name for f in parameters("open_case")
     ]
+    # ... and hands each on under its own name, as named=True tells the engine
+    call = _call_of(SipCase.open_case, "_open")
+    assert _named(call.args[4]) == {f.name: f.name for f in parameters("open_case")}
+    assert [(k.arg, getattr(k.value, "value", None)) for k in call.keywords] == [("named", True)]
 
 
 CONSUMER = '''

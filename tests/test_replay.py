@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import ADULT, UNITS, at, consent_args, invitation, profile, walk
-from sipcore import events_from_json, events_to_json
+from sipcore import commands, events_from_json, events_to_json
 from sipcore.case import SipCase
 from sipcore.errors import EventFormatError, SipError
 from sipcore.events import Event
@@ -34,6 +34,25 @@ def test_a_valid_history_replays_verified_and_unverified_to_the_same_case() -> N
     case, _ = walk("follow_up", profile_name="vastmanland")
     assert SipCase.replay(case.events).snapshot() == case.snapshot()
     assert SipCase.replay(case.events, verify=False).snapshot() == case.snapshot()
+
+
+def test_a_verified_replay_hands_on_each_command_by_its_arguments_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Deciding a recorded command again reads its arguments by the command's own names, as
+    a typed command method does: no search for unknown or missing names (the arguments are
+    still checked, each by its kind)."""
+    case, _ = walk("follow_up")
+
+    def searched(self: Any, args: Any) -> None:
+        raise AssertionError("searched for unknown and missing names")
+
+    monkeypatch.setattr(commands._Spec, "_refuse_unknown_and_missing", searched)
+    assert SipCase.replay(case.events).snapshot() == case.snapshot()
+    i = _index(case.events, "approve_plan")
+    forged = _tamper(case.events, i, args=attrs.evolve(case.events[i].args, by=" "))
+    with pytest.raises(EventFormatError, match=rf"events\[{i}\]\.args\.by"):
+        SipCase.replay(forged)
 
 
 def test_an_approval_by_someone_else_after_the_consent_expired_is_refused() -> None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sipcore import commands
 from sipcore.commands import aware
 from sipcore.errors import InputError, OutOfRangeError
 
@@ -48,6 +49,26 @@ def test_kept_as_given_exactly_when_the_wall_time_names_one_instant(
                 assert got == value.astimezone(dt.UTC)  # the same instant
                 normalized += 1
     assert kept and normalized  # the year has a change, and most times are kept
+
+
+def test_a_stockholm_time_on_a_day_of_one_offset_is_kept_without_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A wall time of Europe/Stockholm on a day the zone keeps one offset (most of a case's
+    times) is kept as given at once, without working out the year's days of change."""
+    zone = ZoneInfo("Europe/Stockholm")
+    changes = dt.datetime(2026, 3, 29, 2, 30, tzinfo=zone)  # skipped: kept at its offset
+    assert type(aware("at", changes).tzinfo) is dt.timezone
+
+    def worked_out(zone: ZoneInfo, year: int) -> frozenset[dt.date]:
+        raise AssertionError("the days of change worked out")
+
+    monkeypatch.setattr(commands, "_days_of_change", worked_out)
+    for value in (dt.datetime(2026, 3, 2, 9, tzinfo=zone), dt.datetime(2026, 7, 1, fold=1,
+                                                                         tzinfo=zone)):
+        assert aware("at", value) is value
+    with pytest.raises(AssertionError, match="worked out"):
+        aware("at", changes)
 
 
 def test_times_at_the_ends_of_the_calendar() -> None:

@@ -158,7 +158,7 @@ class SipCase:
             "discharge_notice_at": discharge_notice_at, "admitted_at": admitted_at,
             "care": care, "compulsory_care": compulsory_care,
             "need_identified_at": need_identified_at,
-        }, case_id)
+        }, case_id, named=True)
 
     @classmethod
     def open_with(
@@ -173,7 +173,7 @@ class SipCase:
     @classmethod
     def _open(
         cls, at: Any, profile: Any, person: Any, units: Any, raw: Mapping[str, Any],
-        case_id: Any = None,
+        case_id: Any = None, *, named: bool = False,
     ) -> SipCase:
         at = aware("at", at)
         follows = None
@@ -189,7 +189,7 @@ class SipCase:
         if declaration.person.birth_date > local_date(at):
             raise InputError("person.birth_date", "a date on or before the opening",
                              declaration.person.birth_date)
-        command = cast(OpenCase, build("open_case", raw, declaration.units.ids))
+        command = cast(OpenCase, build("open_case", raw, declaration.units.ids, named=named))
         notice = command.discharge_notice_at
         if notice is not None and notice > at:
             raise InputError("discharge_notice_at", "a time at or before the opening (at)", notice)
@@ -287,7 +287,8 @@ class SipCase:
         """The event the engine records for ``event``'s command, decided again on this case."""
         raw = {f.name: getattr(event.args, f.name) for f in parameters(event.command)}
         try:
-            _, refusal, _, again = decided(self, event.command, event.at, raw, fire=False)
+            _, refusal, _, again = decided(self, event.command, event.at, raw, fire=False,
+                                           named=True)
         except InputError as exc:
             raise EventFormatError(f"{where}.args.{exc.argument}: {exc}") from None
         if refusal is not None:
@@ -939,7 +940,7 @@ def _reopened(first: OpeningEvent, profile: Profile) -> Event:
     follows = cast(OpenCase, args).follows
     try:
         opened = SipCase._open(first.at, follows or profile, first.declaration.person,
-                               dict(first.declaration.units), raw, first.case_id)
+                               dict(first.declaration.units), raw, first.case_id, named=True)
     except InputError as exc:
         raise EventFormatError(f"events[0].args.{exc.argument}: {exc}") from None
     again = opened.events[0]

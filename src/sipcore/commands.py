@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from sipcore.deadlines import stockholm, stockholm_steady
 from sipcore.errors import InputError, InputTypeError, OutOfRangeError
 
 __all__ = ["COMMAND_ARGS", "ArgKind", "Command", "Given", "TakesPart", "build", "load"]
@@ -64,6 +65,8 @@ def aware(name: str, value: Any) -> dt.datetime:
     zone = value.tzinfo
     if type(zone) is dt.timezone:
         return value
+    if zone is stockholm() and stockholm_steady(value.toordinal()) is not None:
+        return value  # a wall time on a day of one offset (most of a case's times)
     offset = value.utcoffset()
     if offset is None:
         raise InputError(name, "a timezone-aware datetime (a naive datetime has no offset)", value)

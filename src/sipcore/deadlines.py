@@ -361,6 +361,15 @@ def _steady(ordinal: int) -> timezone | None:
     return found
 
 
+def stockholm_steady(ordinal: int) -> timezone | None:
+    """The offset Europe/Stockholm keeps all through the day of ``ordinal`` (None on a day it
+    changes): :func:`steady_offset`, remembered."""
+    try:
+        return _STEADY[ordinal]
+    except KeyError:
+        return _steady(ordinal)
+
+
 def local_date(at: datetime) -> date:
     """The Europe/Stockholm date of the aware datetime ``at`` (any year but the first and last
     day of ``datetime``'s own range, whose local date may lie outside it).
