@@ -180,6 +180,7 @@ def test_bad_commands_name_the_argument_and_record_nothing() -> None:
         ("send_admission_notice", {"to": ["vc"], "assessed_at": at(2026, 2, 27, 9)},
          "assessed_at"),  # after the notice
         ("record_discharge", {}, "at"),  # before any notice that the patient is ready
+        ("transfer_information", {"to": ["vc"]}, "at"),  # so it cannot be the discharge's day
         ("notify_discharge_ready", {"to": ["ward9"]}, "to"),
     ):
         with pytest.raises(InputError) as caught:
@@ -255,6 +256,19 @@ def test_transfer_information_due_the_discharge_day_met_by_one_earlier_that_day(
     case.record_discharge(at=at(2026, 3, 3, 9))
     owed = only(case, at(2026, 3, 3, 10), "transfer_information")
     assert (owed.unit, owed.due, owed.status) == ("avd", D(2026, 3, 3), "met")
+
+
+def test_information_transferred_on_a_day_before_the_discharge_is_not_its_transfer() -> None:
+    """A transfer is accepted once the patient is utskrivningsklar (the discharge may be that
+    day), but one on an earlier day than the discharge does not meet the transfer it owes."""
+    case = opened()
+    case.notify_discharge_ready(at=at(2026, 3, 2, 9), to=["vc"])
+    case.transfer_information(at=at(2026, 3, 2, 10), to=["vc"])
+    case.record_discharge(at=at(2026, 3, 3, 9))
+    assert only(case, at(2026, 3, 4), "transfer_information").status == "overdue"
+    case.transfer_information(at=at(2026, 3, 4, 9), to=["vc"])
+    late = only(case, at(2026, 3, 4, 10), "transfer_information")
+    assert (late.status, late.met_at) == ("met", at(2026, 3, 4, 9))
 
 
 def test_before_2018_the_chain_owes_nothing() -> None:

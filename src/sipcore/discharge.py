@@ -91,10 +91,21 @@ def _discharge(case: SipCase, at: dt.datetime, args: object) -> None:
                          f"{case.discharge.discharged_at.isoformat()})", at)
 
 
+def _transfer(case: SipCase, at: dt.datetime, args: object) -> None:
+    """Information is transferred after the discharge or on its day (DOMAIN.md §10.1; 3 kap.
+    2 §: "senast samma dag"): never before the patient is utskrivningsklar, since the discharge
+    follows that notice."""
+    if case.discharge.discharged_at is None and (
+            case.discharge.ready_at or case.discharge_notice_at) is None:
+        raise InputError("at", "a transfer on the day of the discharge or after it (the patient "
+                         "is not yet utskrivningsklar: notify_discharge_ready first)", at)
+
+
 # command → the check of its arguments against the case (read by sipcore._engine.decide).
 CASE_INPUT: Mapping[str, Callable[[SipCase, dt.datetime, Any], None]] = {
     "send_admission_notice": _admission_notice,
     "record_discharge": _discharge,
+    "transfer_information": _transfer,
 }
 
 
