@@ -118,7 +118,7 @@ def test_totals_per_rule_kind_and_unit(tmp_path: Path) -> None:
     found: list[CaseChanges] = []
     report = reassess("vastmanland@1", "jonkoping", [path], on_case=found.append, jobs=1)
     t = report.totals
-    assert (report.old, report.new) == ("vastmanland@1", "jonkoping@4.0")
+    assert (report.old, report.new) == ("vastmanland@1", "jonkoping")  # (a name: its versions)
     assert (t.cases, t.changed) == (3, 3)
     assert [c.line for c in found] == [1, 2, 3]
     assert t.by_rule == {("refusal_appears", "plan.contents"): 3,
@@ -129,6 +129,26 @@ def test_totals_per_rule_kind_and_unit(tmp_path: Path) -> None:
                          ("hemtjanst", "obligation_disappears"): 3}
     moved = reassess("vastmanland", PROPOSAL, [path], jobs=1).totals
     assert moved.moves == {("answer_invitation", 1): 3}
+
+
+def test_a_profile_name_decides_each_recorded_command_by_the_version_in_force(
+    tmp_path: Path,
+) -> None:
+    """DOMAIN.md §7.1: a case of 2025 reassessed under the name vastmanland is decided by
+    vastmanland@1, in force then, not by the newest version (from 2026-12-01)."""
+    case = SipCase.open_case(at=at(2025, 3, 3), profile="vastmanland",
+                             person=Person(dt.date(1961, 3, 14)), units=UNITS,
+                             initiated_by="staff", unit="vc")
+    case.record_consent(at=at(2025, 3, 3, 10), given_by="person", form="written",
+                        parties=["vc", "hemtjanst"], valid_until=dt.date(2025, 12, 31))
+    case.appoint_coordinator(at=at(2025, 3, 3, 11), person="Anna", unit="vc")
+    case.send_invitation(at=at(2025, 3, 4, 9), meeting_at=at(2025, 3, 20, 9), place="VC",
+                         form="in_person", invitees=["hemtjanst"])
+    case.hold_meeting(at=at(2025, 3, 20, 9), participants=["vc", "hemtjanst"], leader="Bertil")
+    path = write_lines(tmp_path / "log.jsonl", [line_of(case)])
+    assert reassess("vastmanland@1", "vastmanland", [path], jobs=1).totals.changed == 0
+    pinned = reassess("vastmanland@1", "vastmanland@2", [path], jobs=1).totals
+    assert pinned.by_rule == {("refusal_appears", "meeting.leader"): 1}
 
 
 def test_obligations_are_compared_as_of_a_given_time() -> None:

@@ -44,13 +44,28 @@ def test_reply_deadline_change_shows_exactly_the_scenarios_with_invitations() ->
 
 
 def test_diff_command_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", "vastmanland", "vastmanland@2", str(SCENARIOS)]) == 0
+    assert main(["diff", "national", "national@2018.1", str(SCENARIOS)]) == 0  # one version
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("0 differ")
     assert main(["diff", "vastmanland@1", str(EXAMPLE), str(SCENARIOS / "vastmanland")]) == 1
     out = capsys.readouterr().out
     assert "DIFF " in out and "answer_invitation" in out and "→" in out
     assert main(["diff", "vastmanland", "nowhere", str(SCENARIOS)]) == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_a_profile_name_decides_each_step_by_the_version_in_force(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """DOMAIN.md §7.1: under a name, each command is decided by the version in force on its
+    date. A 2025 meeting whose leader was never appointed is held under vastmanland@1 and so
+    under the name; only a pinned vastmanland@2 (from 2026-12-01) refuses it."""
+    path = SCENARIOS / "vastmanland" / "meeting_leader_before_version_2.toml"
+    assert main(["diff", "vastmanland@1", "vastmanland", str(path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("(vastmanland@1 → vastmanland)")
+    assert main(["diff", "vastmanland@1", "vastmanland@2", str(path)]) == 1
+    assert "refused [meeting.leader]" in capsys.readouterr().out
+    [diff] = diff_scenarios("vastmanland@1", "vastmanland", [path])
+    assert not diff.differs
 
 
 def test_diff_names_a_malformed_scenario(

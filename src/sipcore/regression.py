@@ -94,8 +94,11 @@ def _obligations_changes(
     return changes
 
 
-def compare(scenario: Scenario, old: Profile, new: Profile) -> tuple[Change, ...]:
-    """Every change in ``scenario``'s outcome between ``old`` and ``new``."""
+def compare(
+    scenario: Scenario, old: Profile | str, new: Profile | str
+) -> tuple[Change, ...]:
+    """Every change in ``scenario``'s outcome between ``old`` and ``new`` (a profile's name:
+    the version in force on each step's date)."""
     a, b = run_scenario(scenario, old), run_scenario(scenario, new)
     changes: list[Change] = []
     shown: dict[_Key, tuple[str, str]] = {}
@@ -112,10 +115,12 @@ def compare(scenario: Scenario, old: Profile, new: Profile) -> tuple[Change, ...
 
 
 def diff_scenarios(
-    old: Profile, new: Profile, paths: Iterable[str | Path]
+    old: Profile | str, new: Profile | str, paths: Iterable[str | Path]
 ) -> list[ScenarioDiff]:
     """Run every scenario file under ``paths`` (directories: every ``*.toml`` below) under
-    both profiles. A malformed file raises :class:`~sipcore.errors.ScenarioError`."""
+    both profiles: each a :class:`Profile`, as given for every step, or a bundled profile's
+    name, under which each step is decided by the version in force on its date (DOMAIN.md
+    §7.1). A malformed file raises :class:`~sipcore.errors.ScenarioError`."""
     diffs = []
     for root in paths:
         for path in scenario_files(root):

@@ -11,7 +11,8 @@ def register(subparsers: Any) -> None:
         "diff",
         help="run scenarios under two profiles and show every step whose outcome differs",
         description="Run the scenarios under PATH under the OLD and the NEW profile (a name, "
-        "name@version, or a .toml file) and print, per scenario, each step whose outcome "
+        "whose version in force on each step's date decides it; name@version; or a .toml "
+        "file) and print, per scenario, each step whose outcome "
         "differs: phase, refusal, advice, obligation due date or status. Exit code 0 when "
         "nothing differs, 1 when something does, 2 on a malformed file or profile.",
     )
@@ -22,16 +23,18 @@ def register(subparsers: Any) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from sipcore.profiles import load_profile
+    from sipcore.profiles import follows_versions, load_profile
     from sipcore.regression import diff_scenarios
 
-    old, new = load_profile(args.old), load_profile(args.new)
-    diffs = diff_scenarios(old, new, args.paths)
+    old, new = load_profile(args.old), load_profile(args.new)  # (each must exist)
+    diffs = diff_scenarios(args.old if follows_versions(args.old) else old,
+                           args.new if follows_versions(args.new) else new, args.paths)
     differing = [d for d in diffs if d.differs]
     for d in differing:
         print(f"DIFF {d.path}: {d.name}")
         for change in d.changes:
             print(f"  {change}")
     print(f"{len(differing)} differ, {len(diffs) - len(differing)} unchanged "
-          f"({old.key} → {new.key})")
+          f"({args.old if follows_versions(args.old) else old.key} → "
+          f"{args.new if follows_versions(args.new) else new.key})")
     return 1 if differing else 0

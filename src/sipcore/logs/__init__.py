@@ -59,7 +59,7 @@ Paths = Sequence[str | os.PathLike[str]]
 class ReassessReport:
     """What a reassessment found: the totals, and how many lines could not be read."""
 
-    old: str  # id@version
+    old: str  # id@version, or a name whose versions each decide on their dates
     new: str
     totals: Totals
     problems: int
@@ -110,14 +110,15 @@ def reassess(
     ``jobs``: see :func:`sipcore.logs.parallel.drive`; ``progress``: a bar on stderr (``None``:
     when it is a terminal).
     """
-    from sipcore.profiles import load_profile
+    from sipcore.profiles import follows_versions, load_profile
 
     work = Reassess(profile_spec(old), profile_spec(new), _aware("as_of", as_of))
     run = _run(work, _paths(logs), executor=executor, jobs=jobs, chunk_size=chunk_size,
                on_item=on_case, on_problem=on_problem, progress=progress,
                description="reassess")
-    keys = (load_profile(work.old[0]).key, load_profile(work.new[0]).key)
-    return ReassessReport(*keys, run.aggregate, run.problems)
+    old_key, new_key = (spec if follows_versions(spec) else load_profile(spec).key
+                        for spec, _ in (work.old, work.new))
+    return ReassessReport(old_key, new_key, run.aggregate, run.problems)
 
 
 def stats(

@@ -38,6 +38,7 @@ from sipcore.profiles.resolution import (
     bundled_documents,
     bundled_profiles,
     content_hash,
+    follows_versions,
     load_profile,
     profile_in_force,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "bundled_documents",
     "bundled_profiles",
     "content_hash",
+    "follows_versions",
     "load_profile",
     "profile_in_force",
 ]

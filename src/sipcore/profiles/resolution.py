@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -416,6 +417,16 @@ def load_profile(
         raise InputTypeError("name", "a profile name, 'id@version', or a path", name)
     collection = _bundled() if directory is None else _directory(directory)
     return _pick(collection, name, on)
+
+
+_NAME_ONLY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def follows_versions(name: object) -> bool:
+    """``name`` is a profile's name without a version (``"vastmanland"``): under it, each
+    command is decided by the version in force on its local date (DOMAIN.md §7.1), where
+    ``load_profile(name)`` gives the newest version only."""
+    return isinstance(name, str) and _NAME_ONLY.fullmatch(name) is not None
 
 
 def profile_in_force(

@@ -283,10 +283,11 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
-def run_scenario(scenario: Scenario, profile: Profile | None = None) -> ScenarioResult:
+def run_scenario(scenario: Scenario, profile: Profile | str | None = None) -> ScenarioResult:
     """Run ``scenario`` under its own profile, or under ``profile`` when given (to compare
-    profiles). Every step runs, whatever failed before it; the result lists every failure, the
-    first of which is the one to report. A bad argument value that the step does not expect
+    profiles; a bundled profile's name: the version in force on each step's date). Every step
+    runs, whatever failed before it; the result lists every failure, the first of which is the
+    one to report. A bad argument value that the step does not expect
     raises :class:`ScenarioError`."""
     run = _Run(scenario, _chosen(scenario, profile))
     for step in scenario.steps[1:]:
@@ -316,7 +317,7 @@ def scenario_case(scenario: Scenario, profile: Profile | None = None) -> SipCase
     return run.case
 
 
-def _chosen(scenario: Scenario, profile: Profile | None) -> Profile | str:
+def _chosen(scenario: Scenario, profile: Profile | str | None) -> Profile | str:
     """The profile a run uses: ``profile`` where given; the scenario's profile name, whose
     version in force on each step's date decides it; or its pinned version or file."""
     if profile is not None:
