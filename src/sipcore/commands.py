@@ -178,16 +178,25 @@ def _prefs(name: str, value: Any) -> tuple[tuple[str, PrefValue], ...]:
         if not isinstance(key, str) or not key.strip():
             raise InputTypeError(name, "fields named by non-blank texts", key)
         values = tuple(item) if isinstance(item, list | tuple) else (item,)
-        if not all(isinstance(v, str | int | float | bool) and _finite(v) for v in values):
-            raise InputTypeError(
-                f"{name}.{key}", "a text, finite number, true/false or a list of those", item
-            )
+        if not all(isinstance(v, str | int | float | bool) and exchangeable(v) for v in values):
+            raise InputTypeError(f"{name}.{key}", PREF_VALUES, item)
         checked.append((key, values if isinstance(item, list | tuple) else item))
     return tuple(checked)
 
 
-def _finite(value: object) -> bool:
-    return not isinstance(value, float) or math.isfinite(value)
+MAX_EXACT_INT = 2**53 - 1
+"""The largest integer a preference field holds: JSON exchanges integers exactly within
+±(2**53 − 1) (RFC 8259 §6), so a larger one would not read back as it was written."""
+
+PREF_VALUES = ("a text, a finite number (an integer within ±(2**53 − 1)), true/false or a list "
+               "of those")
+
+
+def exchangeable(value: object) -> bool:
+    """A number JSON carries exactly: a finite float, an integer within ±MAX_EXACT_INT."""
+    if type(value) is float:
+        return math.isfinite(value)
+    return type(value) is not int or -MAX_EXACT_INT <= value <= MAX_EXACT_INT
 
 
 def _dump_prefs(value: tuple[tuple[str, PrefValue], ...]) -> list[list[Any]]:

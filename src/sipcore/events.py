@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import operator
 import re
 import uuid
@@ -22,7 +21,17 @@ from zoneinfo import ZoneInfo
 import attrs
 import orjson
 
-from sipcore.commands import COMMAND_ARGS, ArgKind, Command, PrefValue, aware, lean_of, load
+from sipcore.commands import (
+    COMMAND_ARGS,
+    PREF_VALUES,
+    ArgKind,
+    Command,
+    PrefValue,
+    aware,
+    exchangeable,
+    lean_of,
+    load,
+)
 from sipcore.consent import Person
 from sipcore.deadlines import FIRST_YEAR, LAST_YEAR, TIMEZONE, local_date, steady_offset
 from sipcore.errors import EventFormatError, InputTypeError, OutOfRangeError, SipError
@@ -135,8 +144,8 @@ _RANGE = f"{_FIRST_DATE} to {_LAST_DATE}"
 _TIME = "an ISO 8601 time with its UTC offset (and, in a named zone, the zone's key in brackets)"
 _SCALARS = frozenset((str, int, float, bool))
 _PREFS = (
-    "named fields: a list of [name, value] pairs, each value a text, a number, true/false or "
-    "a list of those"
+    "named fields: a list of [name, value] pairs, each value a text, a number (an integer "
+    "within ±(2**53 − 1)), true/false or a list of those"
 )
 _ZONE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
 _ZONES: dict[str, ZoneInfo] = {}  # only keys the time zone database has, so it stays small
@@ -277,7 +286,7 @@ def _read_prefs(raw: Any) -> tuple[tuple[str, PrefValue], ...]:
             raise _Bad(f"{_PREFS} (item {i} is not named by a non-blank text)")
         items = value if type(value) is list else (value,)
         for item in items:
-            if type(item) not in _SCALARS or (type(item) is float and not math.isfinite(item)):
+            if type(item) not in _SCALARS or not exchangeable(item):
                 raise _Bad(f"{_PREFS} (the value of {name!r} is not one of those)")
         fields.append((name, tuple(value) if type(value) is list else value))
     return tuple(fields)
@@ -287,8 +296,9 @@ def _dump_prefs(value: tuple[tuple[str, PrefValue], ...]) -> list[list[Any]]:
     out: list[list[Any]] = []
     for name, item in value:
         items = item if isinstance(item, tuple) else (item,)
-        if any(type(v) is float and not math.isfinite(v) for v in items):
-            raise _Bad(f"a finite number as the value of {name!r} (JSON has no NaN or infinity)")
+        if not all(map(exchangeable, items)):
+            raise _Bad(f"{PREF_VALUES} as the value of {name!r} (JSON has no NaN or infinity, "
+                       "and carries an integer exactly within ±(2**53 − 1))")
         out.append([name, list(item) if isinstance(item, tuple) else item])
     return out
 

@@ -168,8 +168,8 @@ def _args_schema(command: str, ref: Ref, *, recorded: bool) -> dict[str, Any]:
     if free and not recorded:  # free fields (place, interpreter, …) given by their names
         return {
             "type": "object",
-            "description": f"{command}: free fields, each a text, a number, true/false or "
-                           "an array of those",
+            "description": f"{command}: free fields, each a text, a number (an integer "
+                           "within ±(2**53 − 1)), true/false or an array of those",
             "additionalProperties": ref("free_value"),
             "propertyNames": {"pattern": _NON_BLANK},
         }
