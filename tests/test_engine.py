@@ -24,7 +24,7 @@ from sipcore._engine import rulebook
 from sipcore._engine.rulebook import _BOOKS
 from sipcore.case import SipCase
 from sipcore.commands import COMMAND_ARGS, parameters
-from sipcore.errors import InputError
+from sipcore.errors import InputError, InputTypeError
 from sipcore.profiles import load_profile
 from sipcore.rules import registry
 
@@ -264,6 +264,9 @@ def test_explain_refuses_an_event_of_another_case() -> None:
     with pytest.raises(InputError) as info:
         case.explain(other.events[-1])
     assert info.value.argument == "event"
+    for wrong in (99, None, other.events[-1].to_dict()):
+        with pytest.raises(InputTypeError, match="event: expected one of the case's events"):
+            case.explain(wrong)  # type: ignore[arg-type]
 
 
 def test_a_snapshot_is_json_and_tells_equal_cases() -> None:

@@ -38,5 +38,11 @@ def test_notes_are_readable_until_consent_is_withdrawn() -> None:
 def test_notes_of_an_unknown_version_are_refused() -> None:
     case, _ = walk("drafting")
     assert case.notes() == ()
-    with pytest.raises(InputError, match="version"):
-        case.notes(3)
+    for version in (3, 0, "1", True, 1.0):
+        with pytest.raises(InputError, match="version: expected a plan version from 1 to 1"):
+            case.notes(version)  # type: ignore[arg-type]
+    before, _ = walk("consented")  # no version before the meeting: only the latest, none
+    assert before.notes() == ()
+    for version in (1, 99, "x"):
+        with pytest.raises(InputError, match="none before its meeting"):
+            before.notes(version)  # type: ignore[arg-type]

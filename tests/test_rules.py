@@ -36,7 +36,7 @@ from sipcore import states
 from sipcore.case import SipCase
 from sipcore.commands import RecordConsent
 from sipcore.consent import Consent, Person, consent_required
-from sipcore.errors import InputError, Refusal, RuleViolation, TransitionNotAllowed
+from sipcore.errors import InputError, InputTypeError, Refusal, RuleViolation, TransitionNotAllowed
 from sipcore.rules import Context, registry
 
 
@@ -175,6 +175,17 @@ class TestConsentTimeLimited:
         args = consent_args(ADULT)
         del args["valid_until"]
         refuse(case, "record_consent", "consent.time_limited", at=clock(), **args)
+
+    @pytest.mark.parametrize(("until", "said"), [
+        ("2027-01-01", "from Python, a datetime.date"),
+        (dt.datetime(2027, 1, 1, tzinfo=dt.UTC), "not a datetime"),
+    ])
+    def test_valid_until_of_another_type_is_bad_input_saying_what_it_is(
+        self, until: object, said: str
+    ) -> None:
+        case, clock = walk("opened")
+        with pytest.raises(InputTypeError, match=f"valid_until: expected a date .*{said}"):
+            case.record_consent(at=clock(), **consent_args(ADULT) | {"valid_until": until})
 
     def test_valid_until_on_the_local_date_is_allowed(self) -> None:
         case, clock = walk("opened")

@@ -46,7 +46,7 @@ from sipcore.commands import (
 from sipcore.consent import Consent, Person
 from sipcore.deadlines import local_date
 from sipcore.discharge import NO_DISCHARGE, Discharge
-from sipcore.document import PlanDocument, plan_document
+from sipcore.document import PlanDocument, plan_document, version_number
 from sipcore.errors import EventFormatError, InputError, InputTypeError
 from sipcore.events import Declaration, Event, OpeningEvent, case_id_for
 from sipcore.findings import Finding, Lang
@@ -427,11 +427,9 @@ class SipCase:
         them: once consent is withdrawn every note is void and its text unreadable (source 004:
         "makulera planen anteckning för anteckning"); the stored versions and the events keep
         the audit trail."""
-        if not self.versions:
+        if version is None and not self.versions:
             return ()
-        number = self.plan_version if version is None else version
-        if not 1 <= number <= self.plan_version:
-            raise InputError("version", f"a plan version from 1 to {self.plan_version}", version)
+        number = version_number(self, version)
         void = self.voided_at
         return tuple(
             NoteView(

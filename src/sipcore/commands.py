@@ -106,8 +106,10 @@ def _fixed(offset: dt.timedelta) -> dt.timezone:
 
 
 def _date(name: str, value: Any) -> dt.date:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+    if isinstance(value, dt.datetime):
         raise InputTypeError(name, "a date (YYYY-MM-DD), not a datetime", value)
+    if not isinstance(value, dt.date):
+        raise InputTypeError(name, "a date (YYYY-MM-DD; from Python, a datetime.date)", value)
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise OutOfRangeError(name, f"a date {_YEARS}", value)
     return value

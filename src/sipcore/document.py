@@ -116,18 +116,24 @@ def _sections(case: SipCase, number: int, lang: Lang) -> Iterator[tuple[str, lis
         yield _word("approval", lang), [approved + together]
 
 
+def version_number(case: SipCase, version: object) -> int:
+    """The plan version ``version`` names (None: the latest); bad input where the case has no
+    such version."""
+    if not case.versions:
+        raise InputError("version", "a plan version (the case has none before its meeting)",
+                         version)
+    number = case.plan_version if version is None else version
+    if type(number) is not int or not 1 <= number <= case.plan_version:
+        raise InputError("version", f"a plan version from 1 to {case.plan_version}", version)
+    return number
+
+
 def plan_document(case: SipCase, version: int | None = None, lang: Lang = "sv") -> PlanDocument:
     """Plan ``version`` of ``case`` (default: the latest) in ``lang`` (``"sv"`` or ``"en"``).
     Bad input: no such version, another language."""
     if lang not in ("sv", "en"):
         raise InputError("lang", "sv or en", lang)
-    if not case.versions:
-        raise InputError("version", "a plan version (the case has none before its meeting)",
-                         version)
-    number = case.plan_version if version is None else version
-    if isinstance(number, bool) or not isinstance(number, int) or not (
-            1 <= number <= case.plan_version):
-        raise InputError("version", f"a plan version from 1 to {case.plan_version}", version)
+    number = version_number(case, version)
     title = _word("title", lang, n=number)
     void = case.voided_at
     if void is not None:

@@ -10,7 +10,7 @@ import attrs
 
 from sipcore._engine.rulebook import rulebook
 from sipcore.deadlines import local_date
-from sipcore.errors import InputError
+from sipcore.errors import InputError, InputTypeError
 from sipcore.findings import Detail, Source
 from sipcore.rules import Context, registry
 
@@ -76,9 +76,12 @@ class Explanation:
 
 def explain(case: SipCase, event: Event) -> Explanation:
     """Explain ``event``, one of ``case``'s events."""
+    from sipcore import events as recorded
     from sipcore.case import SipCase
 
     events = case.events
+    if not isinstance(event, recorded.Event):
+        raise InputTypeError("event", "one of the case's events (a sipcore Event)", event)
     if not 1 <= event.seq <= len(events) or events[event.seq - 1] != event:
         raise InputError("event", "one of the case's events", event)
     profile = case.profile_for_stamp(event.decided_under)
