@@ -273,6 +273,8 @@ def _bad_requests() -> dict[str, tuple[bytes, str, int, str | None]]:
     swapped = [events[0], *reversed(events[1:])]
     foreign = [*events, {**other[1], "seq": len(events) + 1}]
     two_cases = [*events, *other]
+    unknown_principal = copy.deepcopy(events[0])
+    unknown_principal["declaration"]["units"]["x"] = "church"
     json_type = "application/json"
     return {
         "malformed JSON": (b'{"events": [', json_type, 400, "body"),
@@ -309,6 +311,8 @@ def _bad_requests() -> dict[str, tuple[bytes, str, int, str | None]]:
                                json_type, 422, "events[0].profile"),
         "an event with an unknown field": (body(events=[{**events[0], "x": 1}]), json_type, 422,
                                            "events[0].x"),
+        "a unit of an unknown principal": (body(events=[unknown_principal, *events[1:]]),
+                                           json_type, 422, "events[0].declaration.units.x"),
         "a huge body": (b'{"events": [' + b'"x",' * MAX_BODY + b'"x"]}', json_type, 413,
                         "body"),
     }
