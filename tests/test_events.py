@@ -578,12 +578,34 @@ def test_preference_fields_of_another_shape_are_refused(fields: Any) -> None:
         events_from_json(json.dumps(data))
 
 
-@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400"])
-def test_no_nan_or_infinity_is_read(token: str) -> None:
+@pytest.mark.parametrize(("token", "message"), [
+    ("NaN", "not JSON"), ("Infinity", "not JSON"), ("-Infinity", "not JSON"),
+    ("1e999", "a number beyond a float's range"), ("-1e400", "a number beyond a float's range"),
+])
+def test_no_nan_or_infinity_is_read(token: str, message: str) -> None:
     text = json.dumps(events_json()).replace("0.5", token, 1)
     assert token in text
-    with pytest.raises(EventFormatError, match="not JSON"):
+    with pytest.raises(EventFormatError, match=message):
         events_from_json(text)
+
+
+def test_a_number_beyond_a_float_s_range_is_named_by_its_field_line_and_column() -> None:
+    # Valid JSON, but the parser refuses it before the fields are read: not "not JSON".
+    data = events_json()
+    data[1]["seq"] = 10**400
+    text = json.dumps(data, indent=1)
+    with pytest.raises(EventFormatError) as info:
+        events_from_json(text)
+    message = str(info.value)
+    found = re.fullmatch(r"events\[1\]\.seq: a number beyond a float's range, at line (\d+), "
+                         r"column (\d+)", message)
+    assert found, message
+    line, column = (int(n) for n in found.groups())
+    assert text.splitlines()[line - 1][column - 1:].startswith("1" + "0" * 400)
+    # In a text the standard library cannot read either, the line and column still say where.
+    with pytest.raises(EventFormatError, match=r"^events: a number beyond a float's range, at "
+                                               r"line 1, column 2$"):
+        events_from_json("[1e400, ")
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
@@ -651,7 +673,8 @@ def test_a_text_over_the_size_limit_is_refused_before_parsing() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[{"schema": 1' + "1" * 5_000 + "}]", "not JSON"),  # more digits than int() reads
+        ('[{"schema": 1' + "1" * 5_000 + "}]",  # more digits than int() reads
+         r"events\[0\]\.schema: a number beyond a float's range"),
         (b"\xff[]", "not UTF-8"),
         (None, "expected a JSON text"),
     ],

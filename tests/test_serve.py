@@ -25,6 +25,7 @@ from sipcore import SipCase, __version__, events_from_json, events_to_json, rule
 from sipcore.profiles import bundled_profiles
 
 MAX_BODY = 200_000
+JSON_TYPE = "application/json"
 
 
 def _free_port() -> int:
@@ -272,6 +273,8 @@ def _bad_requests() -> dict[str, tuple[bytes, str, int, str | None]]:
     swapped = [events[0], *reversed(events[1:])]
     foreign = [*events, {**other[1], "seq": len(events) + 1}]
     two_cases = [*events, *other]
+    unknown_principal = copy.deepcopy(events[0])
+    unknown_principal["declaration"]["units"]["x"] = "church"
     json_type = "application/json"
     return {
         "malformed JSON": (b'{"events": [', json_type, 400, "body"),
@@ -308,6 +311,8 @@ def _bad_requests() -> dict[str, tuple[bytes, str, int, str | None]]:
                                json_type, 422, "events[0].profile"),
         "an event with an unknown field": (body(events=[{**events[0], "x": 1}]), json_type, 422,
                                            "events[0].x"),
+        "a unit of an unknown principal": (body(events=[unknown_principal, *events[1:]]),
+                                           json_type, 422, "events[0].declaration.units.x"),
         "a huge body": (b'{"events": [' + b'"x",' * MAX_BODY + b'"x"]}', json_type, 413,
                         "body"),
     }
@@ -324,6 +329,56 @@ def test_bad_input_is_a_4xx_problem_naming_the_field(client: httpx.Client, name:
     assert problem["title"] and problem["detail"]
     assert field is None or (problem["field"] or "").startswith(field), problem
     _still_serving(client)
+
+
+REASONS = ("not UTF-8", "UTF-16 or UTF-32", "a number beyond a float's range",
+           "nested too deeply", "not JSON")
+
+
+def _bodies_and_reasons() -> dict[str, tuple[bytes, str, str]]:
+    """name → (body, the one of REASONS the problem gives, where it says the parser stopped)."""
+    text = json.dumps(_valid_request(), ensure_ascii=False)
+    assert "Vårdcentralen" in text and '"seq": 2,' in text
+    too_large, deep = REASONS[2], REASONS[3]
+    return {
+        "a byte UTF-8 does not have": (b'{"a": "V\xc3\x28rd"}', "not UTF-8", "offset 8"),
+        "Latin-1": (text.encode("latin-1"), "not UTF-8", ""),
+        "UTF-16 with its byte order mark": (text.encode("utf-16"), "UTF-16 or UTF-32", ""),
+        "UTF-16 without one": (text.encode("utf-16-be"), "UTF-16 or UTF-32", ""),
+        "UTF-32": (text.encode("utf-32-le"), "UTF-16 or UTF-32", ""),
+        "an integer of 5000 digits": (b'{"a": ' + b"9" * 5_000 + b"}", too_large,
+                                      "at line 1, column 7"),
+        "a seq beyond a float's range": (
+            text.replace('"seq": 2,', f'"seq": {10**400},', 1).encode(), too_large, "line 1"),
+        "1e400": (b'{"a": [1,\n 1e400]}', too_large, "at line 2, column 2"),
+        "deep nesting": (b"[" * 2_000 + b"]" * 2_000, deep, ""),
+        "NaN": (b'{"a": NaN}', "not JSON", "at line 1, column 7"),
+        "a lone surrogate": (text.replace("Vårdcentralen", "\\ud800", 1).encode(), "not JSON",
+                             "line 1"),
+        "cut short": (b'{"events": [', "not JSON", "at line 1, column 13"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_bodies_and_reasons()))
+def test_a_bad_body_is_refused_for_what_is_wrong_with_it(client: httpx.Client, name: str) -> None:
+    content, reason, where = _bodies_and_reasons()[name]
+    answer = client.post("/decide", content=content, headers={"content-type": JSON_TYPE})
+    assert answer.status_code == 400, answer.text
+    problem = answer.json()
+    assert problem["type"] == "urn:sipcore:problem:bad-json" and problem["field"] == "body"
+    given = [r for r in REASONS if r in problem["detail"]]
+    assert given == [reason] and where in problem["detail"], problem
+    _still_serving(client)
+
+
+def test_a_utf8_byte_order_mark_is_ignored(client: httpx.Client) -> None:
+    # RFC 8259 §8.1: a sender must not add one, a parser may ignore one (docs/http.md).
+    content = json.dumps(_valid_request()).encode()
+    plain = client.post("/decide", content=content, headers={"content-type": JSON_TYPE})
+    marked = client.post("/decide", content=b"\xef\xbb\xbf" + content,
+                         headers={"content-type": JSON_TYPE})
+    assert plain.status_code == marked.status_code == 200
+    assert marked.json() == plain.json()
 
 
 def test_a_body_sent_in_chunks_is_limited_too(client: httpx.Client) -> None:

@@ -100,6 +100,23 @@ def test_an_engine_error_names_the_value_as_given() -> None:
     assert str(info.value).startswith("args.invitees:") and "nowhere" in str(info.value)
 
 
+@pytest.mark.parametrize(("key", "value", "field"), [
+    ("units", {"x": "church"}, "events[0].declaration.units.x"),
+    ("units", {" ": "region"}, "events[0].declaration.units"),
+    ("birth_date", "2099-01-01", "events[0].declaration.birth_date"),
+    ("guardians", ["mor", "mor"], "events[0].declaration.guardians"),
+])
+def test_a_bad_declaration_is_named_where_the_request_has_it(
+    key: str, value: Any, field: str
+) -> None:
+    events = json.loads(json.dumps(REQUEST["events"]))
+    declaration = events[0]["declaration"]
+    declaration[key] = {**declaration[key], **value} if key == "units" else value
+    with pytest.raises(SipError) as info:
+        wire.decide({**REQUEST, "events": events})
+    assert str(info.value).startswith(f"{field}: "), info.value
+
+
 def test_extreme_times_are_out_of_range_not_overflows() -> None:
     events = json.loads(json.dumps(REQUEST["events"]))
     events[0]["args"]["discharge_notice_at"] = "9999-12-30T12:00:00+00:00"

@@ -940,11 +940,28 @@ def _reopened(first: OpeningEvent, profile: Profile) -> Event:
         opened = SipCase._open(first.at, follows or profile, first.declaration.person,
                                dict(first.declaration.units), raw, first.case_id, named=True)
     except InputError as exc:
-        raise EventFormatError(f"events[0].args.{exc.argument}: {exc}") from None
+        raise EventFormatError(f"events[0].{_opening_field(exc.argument)}: {exc}") from None
     again = opened.events[0]
     if follows is None and again.decided_under != profile.stamp:
         raise EventFormatError("events[0].profile: differs from the profile given")
     return again
+
+
+_OPENING_FIELDS = {"at": "at", "profile": "profile", "case_id": "case", "person": "declaration",
+                   "units": "declaration.units"}
+
+
+def _opening_field(argument: str) -> str:
+    """Where in the opening event's JSON form is the argument of :meth:`SipCase._open` named
+    ``argument``: the person and the units are its ``declaration`` (``person.birth_date`` is
+    ``declaration.birth_date``, ``units.x`` is ``declaration.units.x``), the command's own
+    arguments its ``args``."""
+    head, dot, rest = argument.partition(".")
+    if head == "person" and dot:
+        return f"declaration.{rest}"
+    if head in _OPENING_FIELDS:
+        return _OPENING_FIELDS[head] + dot + rest
+    return f"args.{argument}"
 
 
 def _verify(expected: Event, recorded: Event, i: int) -> None:

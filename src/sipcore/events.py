@@ -170,6 +170,53 @@ class _Bad(Exception):
 _parse = orjson.loads
 
 
+def json_refusal(exc: json.JSONDecodeError) -> str:
+    """Why orjson refused a text, from its message: ``"utf-8"`` (not UTF-8, or a string with a
+    lone surrogate), ``"number"`` (a number beyond a float's range: valid JSON, but a number
+    no float holds), ``"nested"`` (more than 1024 levels) or ``"json"`` (not JSON). The
+    messages are orjson's own (``number is infinity when parsed as double``, ``depth limit
+    exceeded``; ``number out of range`` and ``recursion limit`` where it parses with serde)."""
+    message = exc.msg.lower()
+    if "utf-8" in message:
+        return "utf-8"
+    if "infinity" in message or "out of range" in message:
+        return "number"
+    if "depth" in message or "recursion" in message:
+        return "nested"
+    return "json"
+
+
+class _Huge:
+    """A number of a text that no float holds (what orjson refuses), found by the standard
+    library's parser to name its field."""
+
+
+_HUGE = _Huge()
+
+
+def _huge(text: str) -> Any:
+    return _HUGE if math.isinf(float(text)) else 0
+
+
+def _huge_number_field(text: str) -> str:
+    """The field (``events[1].seq``) of the first number in ``text`` that no float holds, or
+    ``events`` when the standard library cannot read the text either."""
+    try:
+        data = json.loads(text, parse_int=_huge, parse_float=_huge)
+    except (ValueError, RecursionError):
+        return "events"
+    todo: list[tuple[str, Any]] = [("events", data)]
+    while todo:
+        where, value = todo.pop()
+        if value is _HUGE:
+            return where
+        if isinstance(value, dict):
+            todo.extend((f"{where}.{k}", v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            todo.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value))))
+    return "events"
+
+
 def _shown(value: Any) -> str:
     """``value``'s repr, cut short (a malformed log can hold anything)."""
     text = repr(value)
@@ -819,9 +866,15 @@ def events_from_json(text: str | bytes) -> list[Event]:
     try:
         raw = _parse(text)
     except json.JSONDecodeError as exc:  # (orjson's is one too)
-        if "depth" in exc.msg or "recursion" in exc.msg:  # (orjson allows 1024 levels)
+        refused = json_refusal(exc)
+        if refused == "nested":  # (orjson allows 1024 levels)
             raise EventFormatError(
                 f"events: nested too deeply (a valid text nests {MAX_DEPTH} levels)"
+            ) from None
+        if refused == "number":  # valid JSON, but no float holds it: the parser stops there
+            raise EventFormatError(
+                f"{_huge_number_field(text)}: a number beyond a float's range, at line "
+                f"{exc.lineno}, column {exc.colno}"
             ) from None
         raise EventFormatError(f"events: not JSON ({exc.msg} at line {exc.lineno})") from None
     if type(raw) is not list:

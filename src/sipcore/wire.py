@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from sipcore.case import SipCase
 from sipcore.commands import COMMAND_ARGS
 from sipcore.errors import (
@@ -34,7 +36,7 @@ from sipcore.errors import (
     InputTypeError,
     OutOfRangeError,
 )
-from sipcore.events import Event, events_from_json
+from sipcore.events import Event, events_from_json, json_refusal
 from sipcore.plain import plain
 from sipcore.schema import DECISION_FORMAT, ZONE_KEY, argument_types, command_fields
 
@@ -63,16 +65,46 @@ _COMMANDS = tuple(c for c in COMMAND_ARGS if c != "open_case")
 # --- reading a request ---------------------------------------------------------------------------
 
 
+_BOM = b"\xef\xbb\xbf"
+_UTF8 = "UTF-8 text (RFC 8259 §8.1)"
+
+
 def parse_body(raw: bytes) -> dict[str, Any]:
-    """The request body as a JSON object; anything else is refused naming ``body``."""
+    """The request body as a JSON object; anything else is refused naming ``body``: a body
+    that is not UTF-8 (UTF-16 and UTF-32 included), a number beyond a float's range, nesting
+    deeper than 1024 levels, a text that is not JSON, a value that is not an object. A UTF-8
+    byte order mark before the text is ignored (RFC 8259 §8.1 lets a parser ignore one)."""
+    if raw[:3] == _BOM:
+        raw = raw[3:]
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # (JSONDecodeError and bad UTF-8 are ValueErrors)
-        shown = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        raise InputError("body", "a JSON object", shown) from None
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise _not_parsed(raw, exc) from None
     if not isinstance(data, dict):
         raise InputTypeError("body", "a JSON object", type(data).__name__)
     return data
+
+
+def _not_parsed(raw: bytes, exc: orjson.JSONDecodeError) -> InputError:
+    """Why ``raw`` is not a JSON object, from orjson's refusal ``exc``."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return InputError("body", _UTF8, "UTF-16 or UTF-32 (by its byte order mark)")
+    if b"\x00" in raw[:4]:  # a JSON text opens with an ASCII character: one zero byte or more
+        return InputError("body", _UTF8, "UTF-16 or UTF-32 (by its zero bytes)")
+    refused = json_refusal(exc)
+    if refused == "utf-8":
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return InputError("body", _UTF8, f"not UTF-8 (the byte 0x{raw[bad.start]:02x} "
+                              f"at offset {bad.start})")
+        return InputError("body", "a JSON object", f"not JSON ({exc.msg})")  # (not expected)
+    where = f"at line {exc.lineno}, column {exc.colno}"
+    if refused == "number":
+        return InputError("body", "a JSON object", f"a number beyond a float's range, {where}")
+    if refused == "nested":
+        return InputError("body", "a JSON object", "nested too deeply (more than 1024 levels)")
+    return InputError("body", "a JSON object", f"not JSON ({exc.msg}, {where})")
 
 
 def only(body: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
