@@ -93,6 +93,38 @@ def test_an_engine_fault_is_one_line_and_exit_code_2(
     assert "Traceback" not in out
 
 
+@pytest.mark.parametrize("command", ["diff", "fhir", "liability", "reassess"])
+@pytest.mark.parametrize(("text", "message"), [
+    ("id = " + "9" * 5000, "an integer of more than 4300 digits"),
+    ("id = " + "[" * 5000 + "]" * 5000, "arrays or tables nested more than 100 levels"),
+], ids=["huge_integer", "deep_arrays"])
+def test_a_profile_file_too_big_to_read_is_named_with_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, text: str, message: str
+) -> None:
+    from logtools import write_log
+
+    if command not in _subcommands():
+        pytest.skip(f"{command} is not installed here")
+    (tmp_path / "bad.toml").write_text(text + "\n", encoding="utf-8")
+    scenario = tmp_path / "uses_bad.toml"
+    scenario.write_text(ONE.read_text(encoding="utf-8").replace(
+        'profile = "national"', 'profile = "bad.toml"'), encoding="utf-8")
+    args = {
+        "diff": ["national", str(tmp_path / "bad.toml"), str(ONE)],
+        "fhir": [str(scenario)],
+        "liability": [str(scenario)],
+        "reassess": ["national", str(tmp_path / "bad.toml"),
+                     str(write_log(tmp_path / "log.jsonl", 2))],
+    }[command]
+    assert "bad.toml" in scenario.read_text(encoding="utf-8")
+    code = main([command, *args])
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert code == 2, shown
+    assert f"bad.toml: expected valid TOML: {message}" in shown
+    assert "internal error" not in shown and "Traceback" not in shown
+
+
 def test_every_subcommand_is_covered_here() -> None:
     covered = set(BAD_CALLS) | {"liability"}
     assert set(_subcommands()) <= covered, set(_subcommands()) - covered
