@@ -169,6 +169,29 @@ def test_an_out_of_range_option_names_the_option_and_echoes_the_text(
     assert "datetime." not in shown
 
 
+@pytest.mark.parametrize("host", ["999.1.1.1", "192.0.2.1", "not-a-host.invalid"])
+def test_serve_refuses_a_host_it_cannot_listen_on_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
+    """Not an address; an address of no one's (TEST-NET-1); a name that does not resolve."""
+    import socket
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+
+    def unknown(*args: object, **kwargs: object) -> object:  # no name server is asked
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    if host.endswith(".invalid"):
+        monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    code = main(["serve", "--host", host, "--port", "0"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("sipcore serve: --host: expected an address of this machine or a host "
+                          f"name that resolves to one, got '{host}"), err
+    assert len(err.splitlines()) == 1
+
+
 def test_every_subcommand_is_covered_here() -> None:
     covered = set(BAD_CALLS) | {"liability"}
     assert set(_subcommands()) <= covered, set(_subcommands()) - covered
