@@ -93,6 +93,105 @@ def test_an_engine_fault_is_one_line_and_exit_code_2(
     assert "Traceback" not in out
 
 
+@pytest.mark.parametrize("command", ["diff", "fhir", "liability", "reassess"])
+@pytest.mark.parametrize(("text", "message"), [
+    ("id = " + "9" * 5000, "an integer of more than 4300 digits"),
+    ("id = " + "[" * 5000 + "]" * 5000, "arrays or tables nested more than 100 levels"),
+], ids=["huge_integer", "deep_arrays"])
+def test_a_profile_file_too_big_to_read_is_named_with_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, text: str, message: str
+) -> None:
+    from logtools import write_log
+
+    if command not in _subcommands():
+        pytest.skip(f"{command} is not installed here")
+    (tmp_path / "bad.toml").write_text(text + "\n", encoding="utf-8")
+    scenario = tmp_path / "uses_bad.toml"
+    scenario.write_text(ONE.read_text(encoding="utf-8").replace(
+        'profile = "national"', 'profile = "bad.toml"'), encoding="utf-8")
+    args = {
+        "diff": ["national", str(tmp_path / "bad.toml"), str(ONE)],
+        "fhir": [str(scenario)],
+        "liability": [str(scenario)],
+        "reassess": ["national", str(tmp_path / "bad.toml"),
+                     str(write_log(tmp_path / "log.jsonl", 2))],
+    }[command]
+    assert "bad.toml" in scenario.read_text(encoding="utf-8")
+    code = main([command, *args])
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert code == 2, shown
+    assert f"bad.toml: expected valid TOML: {message}" in shown
+    assert "internal error" not in shown and "Traceback" not in shown
+
+
+OUT_OF_RANGE = [
+    (["stats", "LOG", "--chunk-size", "0"],
+     "argument --chunk-size: expected a number of cases per task (1 or more), got '0'"),
+    (["stats", "LOG", "--jobs", "0"],
+     "argument --jobs: expected a number of workers (1 or more), got '0'"),
+    (["stats", "LOG", "--from", "2027-01-01", "--to", "2026-01-01"],
+     "--to: expected a date on or after --from (2027-01-01), got '2026-01-01'"),
+    (["stats", "LOG", "--from", "2200-01-01"],
+     "argument --from: expected a date in the years 1990–2100, got '2200-01-01'"),
+    (["stats", "LOG", "--as-of", "1900-01-01T00:00:00+01:00"],
+     "argument --as-of: expected a time in the years 1990–2100, got '1900-01-01T00:00:00+01:00'"),
+    (["stats", "LOG", "--as-of", "1900-01-01"],
+     "argument --as-of: expected a date in the years 1990–2100, got '1900-01-01'"),
+    (["reassess", "national", "vastmanland", "LOG", "--as-of", "2226-01-01T00:00:00+01:00"],
+     "argument --as-of: expected a time in the years 1990–2100, got '2226-01-01T00:00:00+01:00'"),
+    (["fhir", str(ONE), "--as-of", "2200-01-01T00:00:00+01:00"],
+     "--as-of: expected a time in the years 1990–2100, got '2200-01-01T00:00:00+01:00'"),
+    (["liability", str(ONE), "--as-of", "2300-01-01T00:00:00+01:00"],
+     "--as-of: expected a time in the years 1990–2100, got '2300-01-01T00:00:00+01:00'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), OUT_OF_RANGE,
+                         ids=[" ".join(a[:1] + a[-2:]) for a, _ in OUT_OF_RANGE])
+def test_an_out_of_range_option_names_the_option_and_echoes_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    from logtools import write_log
+
+    if argv[0] not in _subcommands():
+        pytest.skip(f"{argv[0]} is not installed here")
+    log = str(write_log(tmp_path / "log.jsonl", 2))
+    try:
+        code = main([log if a == "LOG" else a for a in argv])
+    except SystemExit as exit_:  # argparse refuses the value itself
+        code = int(str(exit_.code))
+    captured = capsys.readouterr()
+    shown = (captured.out + captured.err).strip()
+    assert code == 2, shown
+    assert shown.endswith(message), shown  # before any case is read: no summary, no skips
+    assert len(shown.splitlines()) == 1, shown
+    assert "datetime." not in shown
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "192.0.2.1", "not-a-host.invalid"])
+def test_serve_refuses_a_host_it_cannot_listen_on_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
+    """Not an address; an address of no one's (TEST-NET-1); a name that does not resolve."""
+    import socket
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+
+    def unknown(*args: object, **kwargs: object) -> object:  # no name server is asked
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    if host.endswith(".invalid"):
+        monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    code = main(["serve", "--host", host, "--port", "0"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("sipcore serve: --host: expected an address of this machine or a host "
+                          f"name that resolves to one, got '{host}"), err
+    assert len(err.splitlines()) == 1
+
+
 def test_every_subcommand_is_covered_here() -> None:
     covered = set(BAD_CALLS) | {"liability"}
     assert set(_subcommands()) <= covered, set(_subcommands()) - covered

@@ -35,6 +35,42 @@ def test_docs_command_writes_every_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert "rules.md" in capsys.readouterr().out
 
 
+def test_docs_refuses_a_missing_scenarios_path_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope"
+    assert main(["docs", str(tmp_path / "out"), "--scenarios", str(missing)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"sipcore docs: --scenarios: expected a scenario file or a directory "
+                            f"of them, got {str(missing)!r}\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["file", "directory"])
+def test_docs_reports_a_malformed_scenario_file_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    good = scenarios / "a_good.toml"
+    good.write_bytes((SCENARIOS / "national" / "withdrawal.toml").read_bytes())
+    malformed = scenarios / "b_malformed.toml"
+    malformed.write_text('name = "Broken"\nprofile national\n', encoding="utf-8")
+    given = malformed if where == "file" else scenarios
+    assert main(["docs", str(tmp_path / "out"), "--scenarios", str(given)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sipcore docs: {malformed}: expected valid TOML: "), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_docs_indexes_one_scenario_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = SCENARIOS / "national" / "withdrawal.toml"
+    assert main(["docs", str(tmp_path / "out"), "--scenarios", str(one)]) == 0
+    assert "withdrawal.toml" in (tmp_path / "out" / "rules.md").read_text(encoding="utf-8")
+    assert catalogue.scenario_index(one)
+
+
 @pytest.mark.parametrize("rule_id", list(registry()))
 def test_every_rule_has_sources_and_both_summaries(rule_id: str) -> None:
     rule = registry()[rule_id]

@@ -375,6 +375,21 @@ def test_a_missing_file_is_refused(tmp_path: Path) -> None:
         load_profile(tmp_path / "nowhere.toml")
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("id = " + "9" * 5000, "an integer of more than 4300 digits"),
+    ("id = " + "[" * 5000 + "]" * 5000, "arrays or tables nested more than 100 levels"),
+    ("id." + "x." * 5000 + "y = 1", "arrays or tables nested more than 100 levels"),
+], ids=["huge_integer", "deep_arrays", "deep_dotted_keys"])
+def test_a_huge_integer_or_deep_nesting_is_a_profile_error(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert str(caught.value) == f"deep.toml: expected valid TOML: {message}"
+
+
 def test_bad_arguments_are_refused() -> None:
     with pytest.raises(InputTypeError, match="on: expected a date"):
         load_profile("national", on=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))

@@ -137,6 +137,28 @@ def test_a_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
         load_scenario(tmp_path / "nope.toml")
 
 
+BIG_INTEGER = "9" * 5000
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (f"information = [{BIG_INTEGER}]", "an integer of more than 4300 digits"),
+    ("information = " + "[" * 5000 + "]" * 5000,
+     "arrays or tables nested more than 100 levels"),
+    ("information = " + "[" * 150 + "]" * 150, "arrays or tables nested more than 100 levels"),
+    ("information." + "x." * 5000 + "y = 1", "arrays or tables nested more than 100 levels"),
+], ids=["huge_integer", "deep_arrays", "arrays_150_deep", "deep_dotted_keys"])
+def test_a_huge_integer_or_deep_nesting_is_a_scenario_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, message: str
+) -> None:
+    path = _write(tmp_path, "x.toml", _consent_step(extra))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}: expected valid TOML: {message}"
+    code, lines = _check(capsys, path)
+    assert code == 2
+    assert lines == [f"ERROR {path}: expected valid TOML: {message}", "0 passed, 1 failed"]
+
+
 def test_bad_input_expected_passes_and_unexpected_rule_fails(tmp_path: Path) -> None:
     path = _write(tmp_path, "x.toml", _consent_step('form = "email"\nexpect_error = "input"'))
     assert run_scenario(load_scenario(path)).passed

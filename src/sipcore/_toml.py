@@ -18,17 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from sipcore.errors import SipError
 
-__all__ = ["COUNT", "DATE", "TEXT", "Table", "parse", "show_value"]
+__all__ = ["COUNT", "DATE", "MAX_NESTING", "TEXT", "Table", "parse", "show_value"]
 
 TEXT = "a text in quotes"
 DATE = "a date (YYYY-MM-DD, without quotes or time)"
 COUNT = "a whole number ≥ 0"
+
+# The deepest arrays and tables a file may nest (profiles and scenarios need fewer than ten). Python
+# reads TOML by recursion, so a file nested thousands deep would exhaust its stack.
+MAX_NESTING = 100
 
 _NOTHING: Any = object()
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -54,14 +59,52 @@ def show_value(value: object) -> str:
 
 
 def parse(file: str, raw: bytes, error: type[SipError]) -> Table:
-    """The top-level table of the TOML text ``raw`` read from ``file``."""
+    """The top-level table of the TOML text ``raw`` read from ``file``.
+
+    Besides TOML's own syntax, a file is refused when an integer has more digits than Python
+    converts (``sys.get_int_max_str_digits()``, 4300 by default) or when arrays and tables nest
+    more than :data:`MAX_NESTING` levels deep.
+    """
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise error(f"{file}: expected UTF-8 text ({exc.reason})") from None
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{file}: expected valid TOML: {exc}") from None
+    except ValueError as exc:  # int() refuses a decimal integer longer than the limit
+        if "integer string conversion" not in str(exc):
+            raise
+        raise error(f"{file}: expected valid TOML: an integer of more than "
+                    f"{sys.get_int_max_str_digits()} digits") from None
+    except RecursionError:
+        raise error(f"{file}: expected valid TOML: {_TOO_DEEP}") from None
+    if _nesting(data) > MAX_NESTING:  # dotted keys nest tables without recursion
+        raise error(f"{file}: expected valid TOML: {_TOO_DEEP}")
     return Table(file, data, error)
+
+
+_TOO_DEEP = f"arrays or tables nested more than {MAX_NESTING} levels"
+
+
+def _nesting(data: dict[str, Any]) -> int:
+    """How many levels of arrays and tables ``data`` nests (the top-level table is 1), read
+    without recursion; the count stops once past :data:`MAX_NESTING`."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(data, 1)]
+    while pending:
+        value, level = pending.pop()
+        items: Iterable[object]
+        if isinstance(value, dict):
+            items = value.values()
+        elif isinstance(value, list):
+            items = value
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING:
+            break
+        pending.extend((item, level + 1) for item in items)
+    return deepest
 
 
 def _key_text(key: str) -> str:

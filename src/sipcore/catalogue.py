@@ -8,7 +8,6 @@ they differ from what is committed under ``docs/``.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,29 +37,27 @@ def commands_guarded(rule_id: str) -> tuple[str, ...]:
 
 def scenario_index(root: Path | None) -> dict[str, list[str]]:
     """Rule id → scenario files (relative to ``root``'s parent) that exercise it: a step that
-    expects the rule's refusal or advice, or a step whose command carries an effect rule."""
+    expects the rule's refusal or advice, or a step whose command carries an effect rule.
+
+    ``root`` is a scenario file or a directory searched recursively, as ``sipcore check``
+    reads them; a malformed file raises its :class:`~sipcore.errors.ScenarioError`.
+    """
+    from sipcore.scenarios import load_scenario, scenario_files
+
     found: dict[str, list[str]] = {}
-    if root is None or not root.is_dir():
+    if root is None:
         return found
     rules = registry()
     effects = {
         c: [r for r in states.rules_of(c) if rules[r].check is None]
         for c in states.COMMANDS
     }
-    for path in sorted(root.rglob("*.toml")):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
+    for path in scenario_files(root):
         named: set[str] = set()
-        for step in data.get("step", []):
-            if not isinstance(step, dict):
-                continue
-            for key in ("expect_error", "expect_advice"):
-                value = step.get(key, [])
-                named.update([value] if isinstance(value, str) else value)
-            if "expect_error" not in step:
-                named.update(effects.get(str(step.get("do")), []))
+        for step in load_scenario(path).steps:
+            named.update(step.expect_error, step.expect_advice or ())
+            if not step.expect_error:
+                named.update(effects.get(step.do, []))
         shown = path.relative_to(root.parent).as_posix()
         for rule_id in sorted(named & set(rules)):
             found.setdefault(rule_id, []).append(shown)
@@ -192,11 +189,12 @@ def glossary_md() -> str:
 
 
 def generate(outdir: Path, scenarios: Path | None = None) -> list[Path]:
-    """Write every generated document into ``outdir``; returns the paths written."""
+    """Write every generated document into ``outdir``; returns the paths written. A malformed
+    scenario file under ``scenarios`` raises its :class:`~sipcore.errors.ScenarioError`
+    before anything is written."""
     from sipcore.profiles import bundled_profiles
 
     profiles = bundled_profiles()
-    outdir.mkdir(parents=True, exist_ok=True)
     texts = {
         "rules.md": rules_md(profiles, scenario_index(scenarios)),
         "phases.md": phases_md(),
@@ -205,6 +203,7 @@ def generate(outdir: Path, scenarios: Path | None = None) -> list[Path]:
         "glossary.md": glossary_md(),
     }
     assert tuple(texts) == GENERATED
+    outdir.mkdir(parents=True, exist_ok=True)  # once every text is made: a bad input writes none
     written = []
     for name, text in texts.items():
         path = outdir / name

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sipcore.errors import InputError
+
 DEFAULT_SCENARIOS = Path("tests/scenarios")
 
 
@@ -14,15 +16,18 @@ def register(subparsers: Any) -> None:
         "docs",
         help="generate the rules catalogue, phase diagram, profile tables, sources and glossary",
         description="Generate rules.md, phases.md, profiles.md, sources.md and glossary.md "
-        "into OUTDIR from the code and the bundled profiles.",
+        "into OUTDIR from the code and the bundled profiles; rules.md names the scenario files "
+        "that exercise each rule. Exit code 2, writing nothing, when the --scenarios path does "
+        "not exist or a scenario file under it is malformed.",
     )
     docs.add_argument("outdir", type=Path, metavar="OUTDIR")
     docs.add_argument(
         "--scenarios",
         type=Path,
-        default=DEFAULT_SCENARIOS,
-        metavar="DIR",
-        help="scenario files to index per rule (default: tests/scenarios, when it exists)",
+        default=None,
+        metavar="PATH",
+        help="a scenario file or a directory of them to index per rule (default: "
+        "tests/scenarios, when it exists)",
     )
     docs.set_defaults(func=_docs)
 
@@ -37,7 +42,11 @@ def register(subparsers: Any) -> None:
 def _docs(args: argparse.Namespace) -> int:
     from sipcore.catalogue import generate
 
-    scenarios = args.scenarios if args.scenarios.is_dir() else None
+    scenarios: Path | None = args.scenarios
+    if scenarios is None:
+        scenarios = DEFAULT_SCENARIOS if DEFAULT_SCENARIOS.is_dir() else None
+    elif not scenarios.exists():
+        raise InputError("--scenarios", "a scenario file or a directory of them", str(scenarios))
     for path in generate(args.outdir, scenarios):
         print(path)
     return 0

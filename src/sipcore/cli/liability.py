@@ -8,7 +8,8 @@ and prints, per file, the liability as of its last step (or ``--as-of``)::
     …/inte_utskrivningsarende.toml: inget betalningsansvar: inget utskrivningsärende (…)
 
 ``--lang en`` prints English, ``--json`` one JSON object per file. Exit code 0; 2 with one line
-when a path does not exist, a file is malformed or ``--as-of`` is not a time with an offset.
+when a path does not exist, a file is malformed or ``--as-of`` is not a time with an offset in
+the calendar's years.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from sipcore import deadlines
 from sipcore.errors import InputError, SipError
 from sipcore.scenarios import load_scenario, scenario_case
 from sipcore.scenarios.reader import scenario_files
@@ -37,6 +39,9 @@ def _as_of(text: str | None) -> dt.datetime | None:
         value = None
     if value is None or value.utcoffset() is None:
         raise InputError("--as-of", "a time with an offset, e.g. 2026-03-06T12:00:00+01:00", text)
+    if not deadlines.FIRST_YEAR <= value.year <= deadlines.LAST_YEAR:
+        raise InputError("--as-of", f"a time in the years {deadlines.FIRST_YEAR}–"
+                         f"{deadlines.LAST_YEAR}", text)
     return value
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import ipaddress
+import re
+import socket
 from typing import Any
 
 from sipcore.errors import InputError
@@ -32,6 +35,32 @@ def register(subparsers: Any) -> None:
     serve.set_defaults(func=_serve)
 
 
+_HOST = "an address of this machine or a host name that resolves to one"
+
+
+def _check_host(host: str) -> None:
+    """Refuse a host the server could not listen on, before it starts: one that does not
+    resolve, or an address that is not this machine's. Every address it resolves to is tried
+    on a free port, as the server binds them all."""
+    if re.fullmatch(r"[0-9.]+", host):  # digits and dots: an IPv4 address or nothing
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise InputError("--host", _HOST, host) from None
+    try:
+        found = socket.getaddrinfo(host or None, 0, socket.AF_UNSPEC, socket.SOCK_STREAM, 0,
+                                   socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise InputError("--host", _HOST, f"{host} ({reason})") from None
+    for family, kind, proto, _, address in found:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                probe.bind((address[0], 0, *address[2:]))
+        except OSError as exc:
+            raise InputError("--host", _HOST, f"{host} ({exc.strerror})") from None
+
+
 def _serve(args: argparse.Namespace) -> int:
     missing = [m for m in ("fastapi", "uvicorn") if importlib.util.find_spec(m) is None]
     if missing:
@@ -39,6 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
                          f"missing {', '.join(missing)}")
     if not 0 <= args.port <= 65535:
         raise InputError("--port", "a port number 0–65535", args.port)
+    _check_host(args.host)
     import uvicorn
 
     from sipcore.serve import MAX_BODY, create_app

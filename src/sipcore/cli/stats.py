@@ -81,6 +81,9 @@ def _stats(args: argparse.Namespace) -> int:
     from sipcore import logs
     from sipcore.logs.cli_support import ProblemPrinter, executor_for
 
+    if args.date_from is not None and args.date_to is not None and args.date_to < args.date_from:
+        raise InputError("--to", f"a date on or after --from ({args.date_from.isoformat()})",
+                         args.date_to.isoformat())
     if args.html is not None and args.html.suffix.lower() not in (".html", ".htm"):
         raise InputError("--html", "a file ending in .html", str(args.html))
     printer = ProblemPrinter("stats")
