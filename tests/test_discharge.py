@@ -249,6 +249,25 @@ def test_fast_vardkontakt_due_by_the_discharge_and_owed_by_the_region_unit() -> 
     assert only(case, at(2026, 3, 4), "discharge_invitation").unit is None
 
 
+def test_a_fast_vardkontakt_appointed_after_the_discharge_does_not_meet_it() -> None:
+    """DOMAIN.md §10.2 and 2 kap. 5 §: the fast vårdkontakt is appointed before the patient is
+    discharged; one appointed afterwards leaves that obligation overdue, not met late."""
+    case = opened()
+    case.send_admission_notice(at=at(2026, 2, 26, 15), to=["hemtjanst", "vc"])
+    case.notify_discharge_ready(at=at(2026, 3, 2, 9), to=["vc"])
+    case.record_discharge(at=at(2026, 3, 12, 10))
+    case.appoint_fast_vardkontakt(at=at(2026, 3, 13, 10), person="Eva Lund", unit="vc")
+    owed = only(case, at(2026, 3, 14), "appoint_fast_vardkontakt")
+    assert (owed.due, owed.status, owed.met_at) == (D(2026, 3, 12), "overdue", None)
+    on_time = opened()
+    on_time.send_admission_notice(at=at(2026, 2, 26, 15), to=["hemtjanst", "vc"])
+    on_time.notify_discharge_ready(at=at(2026, 3, 2, 9), to=["vc"])
+    on_time.appoint_fast_vardkontakt(at=at(2026, 3, 12, 10), person="Eva Lund", unit="vc")
+    on_time.record_discharge(at=at(2026, 3, 12, 10))  # the same minute, before it
+    met = only(on_time, at(2026, 3, 14), "appoint_fast_vardkontakt")
+    assert (met.status, met.met_at) == ("met", at(2026, 3, 12, 10))
+
+
 def test_transfer_information_due_the_discharge_day_met_by_one_earlier_that_day() -> None:
     case = opened()
     case.notify_discharge_ready(at=at(2026, 3, 2, 9), to=["vc"])

@@ -235,6 +235,7 @@ class _Reading:
         self.coordinators: list[tuple[dt.datetime, str]] = []
         self.fast_vardkontakter: list[tuple[dt.datetime, str]] = []
         self.transfers: list[dt.datetime] = []
+        self.discharged_at: dt.datetime | None = None
         self.started: set[str] = set()  # the kinds one per case that have started
 
     def scope(self, kind: Kind) -> int:
@@ -295,8 +296,11 @@ def _plan_type(opening: object) -> str:
 
 def _meets(term: _Open, event: Event, now: _Reading) -> bool:
     """Whether ``event`` meets ``term``: a command that meets its kind, for the invitation or
-    version it is about (and, for an invitee's answer, that invitee's)."""
+    version it is about (and, for an invitee's answer, that invitee's); a fast vårdkontakt,
+    only before the discharge (DOMAIN.md §10.2)."""
     kind = term.kind
+    if kind.counts_from == "discharge" and now.discharged_at is not None:
+        return False  # a fast vårdkontakt is appointed before the discharge (2 kap. 5 §)
     return (event.command in term.met_by and term.scope == now.scope(kind)
             and (kind.owed_by != "invitee" or term.unit == getattr(event.args, "unit", None)))
 
@@ -331,6 +335,7 @@ def _advance(now: _Reading, event: Event, found: list[_Open]) -> None:
         now.coordinators.append((event.at, event.unit))
         now.fast_vardkontakter.append((event.at, event.unit))
     elif command == "record_discharge":
+        now.discharged_at = event.at
         day = local_date(event.at)
         for term in found:  # a fast vårdkontakt is due by the discharge (2 kap. 5 §)
             if term.kind.counts_from == "discharge" and term.due is None:
