@@ -192,6 +192,25 @@ def test_serve_refuses_a_host_it_cannot_listen_on_naming_it(
     assert len(err.splitlines()) == 1
 
 
+def test_serve_refuses_a_port_another_program_listens_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import socket
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        code = main(["serve", "--host", "127.0.0.1", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"sipcore serve: --port: expected a port free on 127.0.0.1, got "
+                          f"'{port} ("), err
+    assert len(err.splitlines()) == 1
+
+
 def test_every_subcommand_is_covered_here() -> None:
     covered = set(BAD_CALLS) | {"liability"}
     assert set(_subcommands()) <= covered, set(_subcommands()) - covered

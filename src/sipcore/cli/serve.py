@@ -38,10 +38,11 @@ def register(subparsers: Any) -> None:
 _HOST = "an address of this machine or a host name that resolves to one"
 
 
-def _check_host(host: str) -> None:
+def _check_host(host: str, port: int = 0) -> None:
     """Refuse a host the server could not listen on, before it starts: one that does not
     resolve, or an address that is not this machine's. Every address it resolves to is tried
-    on a free port, as the server binds them all."""
+    on a free port, as the server binds them all; then on ``port``, which another program may
+    hold."""
     if re.fullmatch(r"[0-9.]+", host):  # digits and dots: an IPv4 address or nothing
         try:
             ipaddress.IPv4Address(host)
@@ -59,6 +60,14 @@ def _check_host(host: str) -> None:
                 probe.bind((address[0], 0, *address[2:]))
         except OSError as exc:
             raise InputError("--host", _HOST, f"{host} ({exc.strerror})") from None
+        if port:
+            try:
+                with socket.socket(family, kind, proto) as probe:
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (as uvicorn)
+                    probe.bind((address[0], port, *address[2:]))
+            except OSError as exc:
+                raise InputError("--port", f"a port free on {host}", f"{port} "
+                                 f"({exc.strerror})") from None
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -68,7 +77,7 @@ def _serve(args: argparse.Namespace) -> int:
                          f"missing {', '.join(missing)}")
     if not 0 <= args.port <= 65535:
         raise InputError("--port", "a port number 0–65535", args.port)
-    _check_host(args.host)
+    _check_host(args.host, args.port)
     import uvicorn
 
     from sipcore.serve import MAX_BODY, create_app
