@@ -35,10 +35,14 @@ def test_docs_command_writes_every_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert "rules.md" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("given", ["nope", "empty"])
 def test_docs_refuses_a_missing_scenarios_path_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str
 ) -> None:
-    missing = tmp_path / "nope"
+    missing = tmp_path / given  # (nothing there, or a directory without a scenario file)
+    if given == "empty":
+        missing.mkdir()
+        (missing / "notes.txt").write_text("no scenario", encoding="utf-8")
     assert main(["docs", str(tmp_path / "out"), "--scenarios", str(missing)]) == 2
     captured = capsys.readouterr()
     assert captured.err == (f"sipcore docs: --scenarios: expected a scenario file or a directory "

@@ -45,7 +45,8 @@ def _docs(args: argparse.Namespace) -> int:
     scenarios: Path | None = args.scenarios
     if scenarios is None:
         scenarios = DEFAULT_SCENARIOS if DEFAULT_SCENARIOS.is_dir() else None
-    elif not scenarios.exists():
+    elif not scenarios.exists() or (
+            scenarios.is_dir() and not any(p.is_file() for p in scenarios.rglob("*.toml"))):
         raise InputError("--scenarios", "a scenario file or a directory of them", str(scenarios))
     for path in generate(args.outdir, scenarios):
         print(path)
