@@ -229,6 +229,25 @@ def test_two_versions_link_and_carry_statuses() -> None:
     ]
 
 
+def test_a_follow_up_meeting_called_by_an_invitation_fulfils_it() -> None:
+    """DOMAIN.md §12.4: the call to a follow-up meeting is an invitation like the first; once
+    the follow-up is held, its Appointment is fulfilled and points at the version it opened."""
+    path = HERE / "scenarios" / "vastmanland" / "follow_up_invitation_held.toml"
+    case = scenario_case(load_scenario(path))
+    data = json.loads(to_fhir(case, ids=FhirIds.local(case.units)).model_dump_json())
+    urls = {e["resource"].get("title"): e["fullUrl"] for e in data["entry"]}
+    first, follow_up = _resources(data, "Appointment")  # (no Appointment of its own)
+    assert (first["status"], first["serviceType"][0]["text"]) == ("fulfilled", "SIP-möte")
+    assert (follow_up["status"], follow_up["serviceType"][0]["text"]) == (
+        "fulfilled", "Uppföljningsmöte")
+    assert follow_up["appointmentType"]["coding"][0]["code"] == "FOLLOWUP"
+    assert follow_up["created"] == "2027-03-01T09:00:00+01:00"
+    assert follow_up["supportingInformation"] == [
+        {"reference": urls["Samordnad individuell plan, version 2"], "type": "CarePlan"}]
+    assert [p["status"] for p in follow_up["participant"]] == [
+        "accepted", "accepted", "needs-action", "accepted"]  # person, hemtjanst, psyk, vc
+
+
 def test_consent_status_as_of() -> None:
     case, ids, _ = _golden_case("adult_two_versions")
     def status(as_of: str) -> str:

@@ -610,17 +610,20 @@ class _Export:
 
     def appointments(self) -> None:
         case = self.case
-        held: dict[int, int] = {}  # invitation index → index of the meeting it called to
+        # invitation index → index of the meeting it called to: the SIP meeting, or a
+        # follow-up meeting (DOMAIN.md §12.4), each called by the latest invitation in force
+        # that was sent after the meeting before it.
+        held: dict[int, int] = {}
+        since = None
         for m, meeting in enumerate(case.meetings):
-            if meeting.kind != "meeting":
-                continue
             called = [
                 n for n, inv in enumerate(case.invitations)
-                if inv.sent_at <= meeting.at and (inv.revoked_at is None
-                                                  or inv.revoked_at > meeting.at)
+                if inv.sent_at <= meeting.at and (since is None or inv.sent_at >= since)
+                and (inv.revoked_at is None or inv.revoked_at > meeting.at)
             ]
             if called:
                 held[called[-1]] = m
+            since = meeting.at
         for n, invitation in enumerate(case.invitations):
             index = held.get(n)
             meeting_of = None if index is None else (index, case.meetings[index])
@@ -657,10 +660,13 @@ class _Export:
                 AppointmentParticipant(actor=self.org(unit), status="accepted")
                 for unit in meeting.participants if unit not in invitation.invitees
             ]
+        follow_up = meeting is not None and meeting.kind == "follow_up"
         return Appointment(
             status=status,
-            serviceType=[CodeableConcept(text="SIP-möte")],
-            appointmentType=_concept(_APPOINTMENT_TYPE, "ROUTINE", "Routine appointment"),
+            serviceType=[CodeableConcept(text="Uppföljningsmöte" if follow_up else "SIP-möte")],
+            appointmentType=_concept(_APPOINTMENT_TYPE, "FOLLOWUP", "A follow up visit from a "
+                                     "previous appointment") if follow_up else
+            _concept(_APPOINTMENT_TYPE, "ROUTINE", "Routine appointment"),
             description=f"{invitation.place} ({_FORMS.get(invitation.form, invitation.form)})",
             start=invitation.meeting_at,
             end=invitation.meeting_at,
