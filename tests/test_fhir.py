@@ -248,6 +248,20 @@ def test_a_follow_up_meeting_called_by_an_invitation_fulfils_it() -> None:
         "accepted", "accepted", "needs-action", "accepted"]  # person, hemtjanst, psyk, vc
 
 
+def test_goals_met_are_the_goals_of_the_plan_in_force() -> None:
+    """A case closed as goals_met while a new version was still a draft: the goals achieved
+    are those of the last approved version; the draft's are cancelled."""
+    path = HERE / "scenarios" / "vastmanland" / "document_plan_midsummer.toml"
+    case = scenario_case(load_scenario(path))
+    assert case.closure_reason == "goals_met"
+    assert [v.approved_at is not None for v in case.versions] == [True, False]
+    data = json.loads(to_fhir(case, ids=FhirIds.local(case.units)).model_dump_json())
+    assert [(g["lifecycleStatus"], g.get("achievementStatus", {}).get("coding", [{}])[0]
+             .get("code")) for g in _resources(data, "Goal")] == [
+        ("completed", "achieved"), ("completed", "achieved"),
+        ("cancelled", None), ("cancelled", None)]
+
+
 def test_consent_status_as_of() -> None:
     case, ids, _ = _golden_case("adult_two_versions")
     def status(as_of: str) -> str:

@@ -22,6 +22,7 @@ import it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Iterable, Mapping
@@ -375,7 +376,7 @@ class _Export:
         for note in self.case.notes(number):
             if note.kind == "goal":
                 name = f"Goal/{number}/{note.index}"
-                parts.append((name, self.goal(note, status, last=i == len(self.versions) - 1)))
+                parts.append((name, self.goal(note, status, last=i == self.last_approved)))
                 goals.append(self.ref("Goal", name))
             elif note.kind == "intervention":
                 name = f"Task/intervention/{number}/{note.index}"
@@ -438,7 +439,15 @@ class _Export:
             location=Reference(display=place) if place else None,
         ))
 
+    @functools.cached_property
+    def last_approved(self) -> int | None:
+        """The index of the last approved version: the plan in force when the case closed."""
+        approved = [i for i, v in enumerate(self.versions) if v.approved_at is not None]
+        return approved[-1] if approved else None
+
     def goal(self, note: NoteView, plan_status: str, *, last: bool) -> Goal:
+        """A goal; achieved when it is of the plan in force (``last``: the last approved
+        version, not a draft that followed it) of a case closed as ``goals_met``."""
         achieved = (
             last and plan_status == "completed" and self.case.closure_reason == "goals_met"
         )
