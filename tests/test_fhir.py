@@ -401,6 +401,10 @@ def test_bad_as_of_and_ids() -> None:
         to_fhir(case, ids=ids, as_of=dt.datetime.fromisoformat("2026-09-01T12:00:00+02:00"))
     with pytest.raises(InputError, match="ids"):
         to_fhir(case, ids={"units": {}}, as_of=None)  # type: ignore[arg-type]
+    for late in (dt.datetime(2200, 1, 1, tzinfo=dt.UTC),
+                 dt.datetime(9999, 12, 31, 23, 30, tzinfo=dt.UTC)):  # (10000 in Stockholm)
+        with pytest.raises(InputError, match="as_of: expected a timezone-aware datetime in the"):
+            to_fhir(case, ids=ids, as_of=late)
 
 
 # --- the command line --------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sipcore.commands import aware
 from sipcore.deadlines import local_date
 from sipcore.errors import InputError, InputTypeError
 from sipcore.legal import CATALOGUE, LegalRef
@@ -244,7 +245,9 @@ def to_fhir(case: SipCase, *, ids: FhirIds, as_of: dt.datetime | None = None) ->
         as_of = latest
     elif not isinstance(as_of, dt.datetime) or as_of.utcoffset() is None:
         raise InputError("as_of", "a timezone-aware datetime", as_of)
-    elif as_of < latest:
+    else:
+        as_of = aware("as_of", as_of)  # (in the calendar's years)
+    if as_of < latest:
         raise InputError("as_of", f"a time at or after the case's latest event "
                          f"{latest.isoformat()}", as_of.isoformat())
     return _Export(case, ids, as_of).bundle()
