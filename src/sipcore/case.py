@@ -806,12 +806,14 @@ class SipCase:
 
     def record_discharge(self, *, at: dt.datetime) -> Outcome:
         """The patient leaves inpatient care at ``at`` (the SIP goes on). Refuses with:
-        ``transition.not_allowed`` outside a discharge case."""
+        ``transition.not_allowed`` outside a discharge case; bad input before a notice that
+        the patient is utskrivningsklar, or a second discharge."""
         return self._run("record_discharge", at, {})
 
     def transfer_information(self, *, at: dt.datetime, to: Ids) -> Outcome:
-        """Transfer the information the units need at discharge. Refuses with:
-        ``transition.not_allowed`` outside a discharge case."""
+        """Transfer the information the units need at discharge (on its day or after it).
+        Refuses with: ``transition.not_allowed`` outside a discharge case; bad input before a
+        notice that the patient is utskrivningsklar."""
         return self._run("transfer_information", at, {"to": to})
 
     def adjust_plan(self, *, at: dt.datetime, unit: str) -> Outcome:

@@ -9,13 +9,14 @@ stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from sipcore import __version__
-from sipcore.errors import SipError
+from sipcore.errors import InputError, SipError
 
 # Modules that register subcommands, in the order ``--help`` lists them. A module whose
 # optional extra is not installed (``serve``, ``fhir``) still registers; it says what to install
@@ -32,6 +33,16 @@ _SUBCOMMAND_MODULES = (
     "sipcore.cli.schema",
     "sipcore.cli.serve",
 )
+
+
+def in_calendar_years(option: str, value: dt.datetime, text: str) -> dt.datetime:
+    """``value``, read from ``text`` given as ``option``, when its year is one of the
+    calendar's; else bad input naming the option and echoing the text."""
+    from sipcore.deadlines import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InputError(option, f"a time in the years {FIRST_YEAR}–{LAST_YEAR}", text)
+    return value
 
 
 class _Parser(argparse.ArgumentParser):

@@ -23,18 +23,17 @@ def register(subparsers: Any) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from sipcore.profiles import follows_versions, load_profile
+    from sipcore.profiles import deciding
+    from sipcore.profiles.resolution import shown
     from sipcore.regression import diff_scenarios
 
-    old, new = load_profile(args.old), load_profile(args.new)  # (each must exist)
-    diffs = diff_scenarios(args.old if follows_versions(args.old) else old,
-                           args.new if follows_versions(args.new) else new, args.paths)
+    old, new = deciding(args.old), deciding(args.new)
+    diffs = diff_scenarios(old, new, args.paths)
     differing = [d for d in diffs if d.differs]
     for d in differing:
         print(f"DIFF {d.path}: {d.name}")
         for change in d.changes:
             print(f"  {change}")
     print(f"{len(differing)} differ, {len(diffs) - len(differing)} unchanged "
-          f"({args.old if follows_versions(args.old) else old.key} → "
-          f"{args.new if follows_versions(args.new) else new.key})")
+          f"({shown(old)} → {shown(new)})")
     return 1 if differing else 0

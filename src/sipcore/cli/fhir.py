@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sipcore import deadlines
+from sipcore.cli import in_calendar_years
 from sipcore.errors import InputError
 
 __all__ = ["register"]
@@ -89,7 +89,4 @@ def _as_of(text: str | None) -> dt.datetime | None:
     if value.utcoffset() is None:
         raise InputError("--as-of", "a time with an offset (a naive time names no instant)",
                          text)
-    if not deadlines.FIRST_YEAR <= value.year <= deadlines.LAST_YEAR:
-        raise InputError("--as-of", f"a time in the years {deadlines.FIRST_YEAR}–"
-                         f"{deadlines.LAST_YEAR}", text)
-    return value
+    return in_calendar_years("--as-of", value, text)

@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sipcore import deadlines
+from sipcore.cli import in_calendar_years
 from sipcore.errors import InputError, SipError
 from sipcore.scenarios import load_scenario, scenario_case
 from sipcore.scenarios.reader import scenario_files
@@ -39,10 +39,7 @@ def _as_of(text: str | None) -> dt.datetime | None:
         value = None
     if value is None or value.utcoffset() is None:
         raise InputError("--as-of", "a time with an offset, e.g. 2026-03-06T12:00:00+01:00", text)
-    if not deadlines.FIRST_YEAR <= value.year <= deadlines.LAST_YEAR:
-        raise InputError("--as-of", f"a time in the years {deadlines.FIRST_YEAR}–"
-                         f"{deadlines.LAST_YEAR}", text)
-    return value
+    return in_calendar_years("--as-of", value, text)
 
 
 def _liability(args: argparse.Namespace) -> int:

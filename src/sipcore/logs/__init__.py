@@ -110,14 +110,14 @@ def reassess(
     ``jobs``: see :func:`sipcore.logs.parallel.drive`; ``progress``: a bar on stderr (``None``:
     when it is a terminal).
     """
-    from sipcore.profiles import follows_versions, load_profile
+    from sipcore.profiles import deciding
+    from sipcore.profiles.resolution import shown
 
     work = Reassess(profile_spec(old), profile_spec(new), _aware("as_of", as_of))
     run = _run(work, _paths(logs), executor=executor, jobs=jobs, chunk_size=chunk_size,
                on_item=on_case, on_problem=on_problem, progress=progress,
                description="reassess")
-    old_key, new_key = (spec if follows_versions(spec) else load_profile(spec).key
-                        for spec, _ in (work.old, work.new))
+    old_key, new_key = (shown(deciding(spec)) for spec, _ in (work.old, work.new))
     return ReassessReport(old_key, new_key, run.aggregate, run.problems)
 
 

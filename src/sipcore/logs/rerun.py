@@ -103,11 +103,11 @@ def resolve_profile(spec: str, content_hash: str) -> Any:
     """The profile ``spec`` names, loaded once per process; it must have ``content_hash``
     (of a name, that of its newest version). A name is given back as it is, so that each
     command is decided by the version in force on its date (DOMAIN.md §7.1)."""
-    from sipcore.profiles import follows_versions, load_profile
+    from sipcore.profiles import deciding, load_profile
 
     profile = load_profile(spec)
     if profile.content_hash != content_hash:
         raise InputError("profile", f"the content of {spec} as the run started "
                          f"({content_hash[:12]})", profile.content_hash[:12])
-    return spec if follows_versions(spec) else profile
+    return deciding(spec)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeGuard
 
 import attrs
 
@@ -422,11 +423,24 @@ def load_profile(
 _NAME_ONLY = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def follows_versions(name: object) -> bool:
+def follows_versions(name: object) -> TypeGuard[str]:
     """``name`` is a profile's name without a version (``"vastmanland"``): under it, each
     command is decided by the version in force on its local date (DOMAIN.md §7.1), where
     ``load_profile(name)`` gives the newest version only."""
     return isinstance(name, str) and _NAME_ONLY.fullmatch(name) is not None
+
+
+def deciding(spec: str | os.PathLike[str]) -> Profile | str:
+    """What decides a case under ``spec``, as :meth:`SipCase.open_case` takes it: a profile's
+    name as it is (each command decided by the version in force on its date), once the name is
+    known; a pinned version or a file, loaded (a bad one raises as :func:`load_profile`)."""
+    loaded = load_profile(spec)
+    return spec if follows_versions(spec) else loaded
+
+
+def shown(profile: Profile | str) -> str:
+    """A profile as a report names it: a name as it is, a loaded profile by ``id@version``."""
+    return profile if isinstance(profile, str) else profile.key
 
 
 def profile_in_force(
